@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './atomicWrite.js';
+export * from './progress.js';
+export * from './registry.js';
+export * from './geometry.js';
