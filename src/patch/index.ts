@@ -1,0 +1,2 @@
+export * from './placement.js';
+export * from './paste.js';
