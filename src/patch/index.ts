@@ -1,2 +1,3 @@
 export * from './placement.js';
 export * from './paste.js';
+export * from './photometric.js';

@@ -1,9 +1,8 @@
 // Differentiable pasting of one patch onto many faces. The geometry (which image pixel shows
 // which patch texels, with what bilinear weights) is worked out once in plain JS as a "paste
-// plan"; the tensor part is then two gathers, whose gradients flow to the patch only:
-//   pasted = sum_c w_c * patch[texel_c]          (bilinear sample, K covered pixels)
-//   out    = gather([image; pasted], source)      (each pixel: itself, or its pasted value)
-// This keeps the graph small even on crowd images with hundreds of faces.
+// plan"; applying it is then a masked blend,
+//   out = image * keep + pasted,   pasted[p] = sum_c w_c * patch[texel_c(p)]  (bilinear),
+// with a hand-written gradient, so even crowd images with hundreds of faces stay cheap.
 import * as tf from '@tensorflow/tfjs';
 import type { PartMask, PatchPlacement } from './placement.js';
 import { isMaskedOut } from './placement.js';
@@ -107,41 +106,77 @@ export function buildPastePlan(
 
 /**
  * Pastes `patch` [P, P, 3] onto `images` [B, H, W, 3] following one plan per image.
- * Differentiable w.r.t. the patch (and the images). Returns [B, H, W, 3].
+ * Differentiable w.r.t. the patch and the images. Returns [B, H, W, 3].
+ *
+ * The gradient is written by hand (tf.customGrad): the patch gradient is a scatter of the output
+ * gradient into the texels, done in JS in O(covered pixels). Expressing it with tf.gather would
+ * make tfjs differentiate through UnsortedSegmentSum, which the cpu backend runs as one kernel
+ * call per segment (per image pixel) and is unusable on real images.
  */
 export function pastePatch(images: tf.Tensor4D, patch: tf.Tensor3D, plans: readonly PastePlan[]): tf.Tensor4D {
   const [batch, height, width, channels] = images.shape;
   if (plans.length !== batch) throw new Error(`pastePatch: ${plans.length} plans for a batch of ${batch}`);
   const P = patch.shape[0];
+  if (channels !== 3 || patch.shape[2] !== 3) throw new Error('pastePatch: images and patch must have 3 channels');
   for (const plan of plans) {
     if (plan.height !== height || plan.width !== width) {
       throw new Error(`pastePatch: plan for ${plan.width}x${plan.height} used on a ${width}x${height} image`);
     }
     if (plan.patchSize !== P) throw new Error(`pastePatch: plan for a ${plan.patchSize}px patch used with a ${P}px patch`);
   }
-  return tf.tidy(() => {
-    const pixels = height * width;
-    const patchFlat = patch.reshape([P * P, channels]);
-    // Pasted values of every image, stacked after all image pixels.
-    const totalCovered = plans.reduce((n, plan) => n + plan.covered, 0);
-    const sourceAll = new Int32Array(batch * pixels);
-    let pastedOffset = batch * pixels;
-    const pastedParts: tf.Tensor2D[] = [];
-    plans.forEach((plan, b) => {
-      for (let p = 0; p < pixels; p++) {
-        const s = plan.source[p] as number;
-        sourceAll[b * pixels + p] = s < pixels ? b * pixels + s : pastedOffset + (s - pixels);
-      }
-      pastedOffset += plan.covered;
-      if (plan.covered > 0) {
-        const corners = tf.gather(patchFlat, tf.tensor1d(plan.texels, 'int32')).reshape([4, plan.covered, channels]);
-        const weights = tf.tensor3d(plan.weights, [4, plan.covered, 1]);
-        pastedParts.push(tf.sum(tf.mul(corners, weights), 0) as tf.Tensor2D);
-      }
-    });
-    const imageFlat = images.reshape([batch * pixels, channels]);
-    if (totalCovered === 0) return images.clone();
-    const combined = tf.concat([imageFlat, ...pastedParts], 0);
-    return tf.gather(combined, tf.tensor1d(sourceAll, 'int32')).reshape([batch, height, width, channels]) as tf.Tensor4D;
+  const pixels = height * width;
+  // Which pixels keep the image (1) or show the patch (0), for the whole batch.
+  const keep = new Float32Array(batch * pixels).fill(1);
+  plans.forEach((plan, b) => {
+    for (let p = 0; p < pixels; p++) if ((plan.source[p] as number) >= pixels) keep[b * pixels + p] = 0;
   });
+  const paste = tf.customGrad((imagesInput: tf.Tensor, patchInput: tf.Tensor, save: tf.GradSaveFunc) => {
+    const texelValues = patchInput.dataSync() as Float32Array;
+    const pasted = new Float32Array(batch * pixels * 3);
+    plans.forEach((plan, b) => {
+      forEachPastedPixel(plan, (p, k) => {
+        const out = (b * pixels + p) * 3;
+        for (let c = 0; c < 4; c++) {
+          const w = plan.weights[c * plan.covered + k] as number;
+          if (w === 0) continue;
+          const t = (plan.texels[c * plan.covered + k] as number) * 3;
+          pasted[out] += w * (texelValues[t] as number);
+          pasted[out + 1] += w * (texelValues[t + 1] as number);
+          pasted[out + 2] += w * (texelValues[t + 2] as number);
+        }
+      });
+    });
+    const keepMask = tf.tensor4d(keep, [batch, height, width, 1]);
+    save([keepMask]);
+    const value = tf.add(tf.mul(imagesInput, keepMask), tf.tensor4d(pasted, [batch, height, width, 3]));
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const dyValues = dy.dataSync() as Float32Array;
+      const patchGradient = new Float32Array(P * P * 3);
+      plans.forEach((plan, b) => {
+        forEachPastedPixel(plan, (p, k) => {
+          const g = (b * pixels + p) * 3;
+          for (let c = 0; c < 4; c++) {
+            const w = plan.weights[c * plan.covered + k] as number;
+            if (w === 0) continue;
+            const t = (plan.texels[c * plan.covered + k] as number) * 3;
+            patchGradient[t] += w * (dyValues[g] as number);
+            patchGradient[t + 1] += w * (dyValues[g + 1] as number);
+            patchGradient[t + 2] += w * (dyValues[g + 2] as number);
+          }
+        });
+      });
+      return [tf.mul(dy, saved[0] as tf.Tensor), tf.tensor3d(patchGradient, [P, P, 3])];
+    };
+    return { value, gradFunc };
+  });
+  return paste(images, patch) as tf.Tensor4D;
+}
+
+/** Calls visit(pixel, k) for every pixel whose final value is pasted value k. */
+function forEachPastedPixel(plan: PastePlan, visit: (pixel: number, k: number) => void): void {
+  const pixels = plan.height * plan.width;
+  for (let p = 0; p < pixels; p++) {
+    const s = plan.source[p] as number;
+    if (s >= pixels) visit(p, s - pixels);
+  }
 }

@@ -3,3 +3,4 @@ export * from './atomicWrite.js';
 export * from './progress.js';
 export * from './registry.js';
 export * from './geometry.js';
+export * from './random.js';

@@ -63,7 +63,7 @@ test('the gradient w.r.t. the patch matches central finite differences', () => {
   const plan = buildPastePlan(H, W, P, placements);
   const image = tf.tensor4d(imageData, [1, H, W, 3]);
   const weights = tf.tensor4d(Float32Array.from({ length: H * W * 3 }, rand), [1, H, W, 3]);
-  const objective = (patch: tf.Tensor3D) => tf.sum(tf.mul(tf.square(pastePatch(image, patch, [plan])), weights)) as tf.Scalar;
+  const objective = (patch: tf.Tensor) => tf.sum(tf.mul(tf.square(pastePatch(image, patch as tf.Tensor3D, [plan])), weights)) as tf.Scalar;
   const patch = tf.tensor3d(patchData, [P, P, 3]);
   const grad = tf.grad(objective)(patch).dataSync();
   const eps = 1e-2;

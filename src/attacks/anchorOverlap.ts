@@ -1,0 +1,37 @@
+// IoU between every anchor and a set of boxes, reduced to the best box per anchor. Plain typed
+// arrays: this runs once per image per step on tens of thousands of anchors.
+import type { Box } from '../util/geometry.js';
+
+export interface AnchorMatch {
+  /** Best IoU of each anchor with any of the boxes (0 when there are none). */
+  iou: Float32Array;
+  /** Index of that box, or -1. */
+  box: Int32Array;
+}
+
+/** anchors: [A*4] as x1, y1, x2, y2. */
+export function matchAnchorsToBoxes(anchors: Float32Array, boxes: readonly Box[]): AnchorMatch {
+  const count = anchors.length / 4;
+  const iou = new Float32Array(count);
+  const best = new Int32Array(count).fill(-1);
+  boxes.forEach((b, j) => {
+    const bx1 = b.x, by1 = b.y, bx2 = b.x + b.w, by2 = b.y + b.h;
+    const areaB = Math.max(0, b.w) * Math.max(0, b.h);
+    if (areaB <= 0) return;
+    for (let i = 0; i < count; i++) {
+      const ax1 = anchors[4 * i] as number, ay1 = anchors[4 * i + 1] as number;
+      const ax2 = anchors[4 * i + 2] as number, ay2 = anchors[4 * i + 3] as number;
+      const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+      if (iw <= 0) continue;
+      const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
+      if (ih <= 0) continue;
+      const inter = iw * ih;
+      const overlap = inter / ((ax2 - ax1) * (ay2 - ay1) + areaB - inter);
+      if (overlap > (iou[i] as number)) {
+        iou[i] = overlap;
+        best[i] = j;
+      }
+    }
+  });
+  return { iou, box: best };
+}

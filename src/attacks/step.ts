@@ -1,0 +1,74 @@
+// One gradient computation of the universal patch on one image: paste the patch on every face,
+// run the frozen detector, select the adversarial samples, and differentiate the summed loss terms
+// w.r.t. the patch only.
+import * as tf from '@tensorflow/tfjs';
+import type { FaceDetector } from '../detectors/types.js';
+import type { Box } from '../util/geometry.js';
+import type { PastePlan } from '../patch/paste.js';
+import { pastePatch } from '../patch/paste.js';
+import type { EotOptions, PhotometricDraw } from '../patch/photometric.js';
+import { applyPhotometric, NO_EOT } from '../patch/photometric.js';
+import type { SelectionParams, SelectionStrategy } from './selection/types.js';
+
+export interface AttackImage {
+  /** [H, W, 3] RGB in [0, 1]. */
+  image: tf.Tensor3D;
+  faces: readonly Box[];
+  /** Boxes of the pasted patches (for Patch-Combination and the criteria). */
+  patchBoxes: readonly Box[];
+  plan: PastePlan;
+  photometric?: PhotometricDraw;
+}
+
+export interface ImageGradient {
+  /** Sum of the selected samples' loss terms (0 when none was selected). */
+  lossSum: number;
+  /** Number of selected samples. */
+  selected: number;
+  /** d(lossSum)/d(patch), flattened [P*P*3]; null when no sample was selected (no free zero loss). */
+  gradient: Float32Array | null;
+  /** Highest face score in the patched image (for logs). */
+  maxScore: number;
+}
+
+export function imageGradient(
+  detector: FaceDetector,
+  patchValues: Float32Array,
+  patchSize: number,
+  item: AttackImage,
+  strategy: SelectionStrategy,
+  params: SelectionParams,
+  eot: EotOptions = NO_EOT,
+): ImageGradient {
+  let selected = 0;
+  let maxScore = 0;
+  const result = tf.tidy(() => {
+    const patch = tf.tensor3d(patchValues, [patchSize, patchSize, 3]);
+    const image = item.image.expandDims(0) as tf.Tensor4D;
+    const lossOf = (p: tf.Tensor): tf.Scalar => {
+      const transformed = item.photometric ? applyPhotometric(p as tf.Tensor3D, eot, item.photometric) : (p as tf.Tensor3D);
+      const patched = pastePatch(image, transformed, [item.plan]);
+      const raw = detector.forwardRaw(patched);
+      const scores = raw.scores.squeeze([0]) as tf.Tensor1D;
+      const scoreValues = scores.dataSync() as Float32Array;
+      const anchors = raw.anchors.dataSync() as Float32Array;
+      maxScore = scoreValues.reduce((m, s) => (s > m ? s : m), 0);
+      const indices = strategy.select({ anchors, scores: scoreValues, faces: item.faces, patches: item.patchBoxes }, params);
+      selected = indices.length;
+      if (selected === 0) return tf.mul(tf.sum(scores), 0) as tf.Scalar;
+      // A dense 0/1 mask rather than tf.gather: gather's gradient (UnsortedSegmentSum) costs one
+      // kernel call per anchor on the cpu backend.
+      const mask = new Float32Array(scoreValues.length);
+      for (const i of indices) mask[i] = 1;
+      return tf.sum(tf.mul(strategy.lossTerms(scores, params), tf.tensor1d(mask))) as tf.Scalar;
+    };
+    const { value, grad } = tf.valueAndGrad(lossOf)(patch);
+    return { loss: value.dataSync()[0] as number, gradient: grad.dataSync() as Float32Array };
+  });
+  return {
+    lossSum: selected > 0 ? result.loss : 0,
+    selected,
+    gradient: selected > 0 ? Float32Array.from(result.gradient) : null,
+    maxScore,
+  };
+}

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_SELECTION_PARAMS, selectionRegistry } from '../../src/attacks/selection/index.js';
+import { matchAnchorsToBoxes } from '../../src/attacks/anchorOverlap.js';
+
+// Five anchors: 0 on the face (IoU 1), 1 shifted half a width off the face (IoU 1/3),
+// 2 on the patch, 3 background, 4 slightly off the face (IoU 0.68).
+const face = { x: 0, y: 0, w: 10, h: 10 };
+const patch = { x: 100, y: 100, w: 10, h: 10 };
+const anchors = Float32Array.from([
+  0, 0, 10, 10,
+  5, 0, 15, 10,
+  100, 100, 110, 110,
+  200, 200, 210, 210,
+  1, 1, 11, 11,
+]);
+const scores = Float32Array.from([0.3, 0.9, 0.95, 0.99, 0.7]);
+const input = { anchors, scores, faces: [face], patches: [patch] };
+const select = (name: string) => Array.from(selectionRegistry.get(name).select(input, DEFAULT_SELECTION_PARAMS));
+
+test('anchor-to-box IoU matches hand computation', () => {
+  const { iou, box } = matchAnchorsToBoxes(anchors, [face]);
+  assert.ok(Math.abs(iou[1]! - 50 / 150) < 1e-6);
+  assert.ok(Math.abs(iou[4]! - 81 / 119) < 1e-6);
+  assert.deepEqual(Array.from(box), [0, 0, -1, -1, 0]);
+});
+
+test('Patch-IoU keeps anchors with IoU(anchor, face) > 0.6 whatever their score', () => {
+  assert.deepEqual(select('iou'), [0, 4]);
+});
+
+test('Patch-Score and Patch-Score-Focal keep every score > 0.5, background included', () => {
+  assert.deepEqual(select('score'), [1, 2, 3, 4]);
+  assert.deepEqual(select('score-focal'), [1, 2, 3, 4]);
+});
+
+test('Patch-Combination keeps scores > 0.5 overlapping a face or the patch by > 0.3, not the background', () => {
+  assert.deepEqual(select('combination'), [1, 2, 4]);
+});
+
+test('the registry lists the four methods and rejects others', () => {
+  assert.deepEqual(selectionRegistry.names(), ['combination', 'iou', 'score', 'score-focal']);
+  assert.throws(() => selectionRegistry.get('pgd'), /valid choices: combination, iou, score, score-focal/);
+});
+
+test('focal loss: the weight is a constant by default, so every selected score is pushed down', () => {
+  const focal = selectionRegistry.get('score-focal');
+  const s = tf.tensor1d([0.55, 0.9]);
+  const gradOf = (stop: boolean) =>
+    Array.from(tf.grad((x: tf.Tensor) => tf.sum(focal.lossTerms(x as tf.Tensor1D, { ...DEFAULT_SELECTION_PARAMS, focalStopGradient: stop })))(s).dataSync());
+  // Stop-gradient: d/dS [c * log S] = S^2 / S = S > 0: descent lowers both scores.
+  const stopped = gradOf(true);
+  assert.ok(Math.abs(stopped[0]! - 0.55) < 1e-5 && Math.abs(stopped[1]! - 0.9) < 1e-5);
+  // Literal: d/dS [S^2 log S] = S (2 log S + 1), negative below e^-1/2 ~ 0.61: descent raises 0.55.
+  const literal = gradOf(false);
+  assert.ok(Math.abs(literal[0]! - 0.55 * (2 * Math.log(0.55) + 1)) < 1e-5);
+  assert.ok(literal[0]! < 0 && literal[1]! > 0);
+});
