@@ -29,6 +29,29 @@ export interface ImageGradient {
   gradient: Float32Array | null;
   /** Highest face score in the patched image (for logs). */
   maxScore: number;
+  /** Faces with at least one selected sample on them (IoU(anchor, face) > 0.3), for the coverage log. */
+  facesWithSamples: number;
+}
+
+/** How many faces have a selected anchor on them (IoU > 0.3). */
+function countCoveredFaces(anchors: Float32Array, indices: Int32Array, faces: readonly Box[]): number {
+  let covered = 0;
+  for (const f of faces) {
+    const area = f.w * f.h;
+    if (area <= 0) continue;
+    for (const i of indices) {
+      const x1 = anchors[4 * i] as number, y1 = anchors[4 * i + 1] as number;
+      const x2 = anchors[4 * i + 2] as number, y2 = anchors[4 * i + 3] as number;
+      const iw = Math.min(x2, f.x + f.w) - Math.max(x1, f.x);
+      const ih = Math.min(y2, f.y + f.h) - Math.max(y1, f.y);
+      if (iw <= 0 || ih <= 0) continue;
+      if ((iw * ih) / ((x2 - x1) * (y2 - y1) + area - iw * ih) > 0.3) {
+        covered++;
+        break;
+      }
+    }
+  }
+  return covered;
 }
 
 export function imageGradient(
@@ -42,6 +65,7 @@ export function imageGradient(
 ): ImageGradient {
   let selected = 0;
   let maxScore = 0;
+  let facesWithSamples = 0;
   const result = tf.tidy(() => {
     const patch = tf.tensor3d(patchValues, [patchSize, patchSize, 3]);
     const image = item.image.expandDims(0) as tf.Tensor4D;
@@ -55,6 +79,7 @@ export function imageGradient(
       maxScore = scoreValues.reduce((m, s) => (s > m ? s : m), 0);
       const indices = strategy.select({ anchors, scores: scoreValues, faces: item.faces, patches: item.patchBoxes }, params);
       selected = indices.length;
+      facesWithSamples = countCoveredFaces(anchors, indices, item.faces);
       if (selected === 0) return tf.mul(tf.sum(scores), 0) as tf.Scalar;
       // A dense 0/1 mask rather than tf.gather: gather's gradient (UnsortedSegmentSum) costs one
       // kernel call per anchor on the cpu backend.
@@ -70,5 +95,6 @@ export function imageGradient(
     selected,
     gradient: selected > 0 ? Float32Array.from(result.gradient) : null,
     maxScore,
+    facesWithSamples,
   };
 }

@@ -1,3 +1,4 @@
 export * from './placement.js';
 export * from './paste.js';
 export * from './photometric.js';
+export * from './patchFile.js';

@@ -130,7 +130,8 @@ export function pastePatch(images: tf.Tensor4D, patch: tf.Tensor3D, plans: reado
   plans.forEach((plan, b) => {
     for (let p = 0; p < pixels; p++) if ((plan.source[p] as number) >= pixels) keep[b * pixels + p] = 0;
   });
-  const paste = tf.customGrad((imagesInput: tf.Tensor, patchInput: tf.Tensor, save: tf.GradSaveFunc) => {
+  // tfjs types customGrad functions as variadic; the call below passes exactly (images, patch).
+  const paste = tf.customGrad(((imagesInput: tf.Tensor, patchInput: tf.Tensor, save: tf.GradSaveFunc) => {
     const texelValues = patchInput.dataSync() as Float32Array;
     const pasted = new Float32Array(batch * pixels * 3);
     plans.forEach((plan, b) => {
@@ -168,7 +169,7 @@ export function pastePatch(images: tf.Tensor4D, patch: tf.Tensor3D, plans: reado
       return [tf.mul(dy, saved[0] as tf.Tensor), tf.tensor3d(patchGradient, [P, P, 3])];
     };
     return { value, gradFunc };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return paste(images, patch) as tf.Tensor4D;
 }
 

@@ -1,0 +1,230 @@
+// The optimisation run of a universal patch (paper sections 3.2 and 4.2): epochs over the
+// training images, one Adam/SGD step per batch on the patch only, the patch clamped to [0, 1].
+// After every epoch the patch and the full state (optimizer, generator, history) are written
+// atomically, so a killed run resumes bit for bit; snapshots at chosen epochs show the evolution.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FaceDetector } from '../detectors/types.js';
+import { imageToTensor } from '../data/images/imageTensor.js';
+import { buildPastePlan } from '../patch/paste.js';
+import type { PatchLocation, PartMask } from '../patch/placement.js';
+import { placePatches, placementBox } from '../patch/placement.js';
+import type { EotOptions } from '../patch/photometric.js';
+import { drawJitter, drawPhotometric, eotEnabled, NO_EOT } from '../patch/photometric.js';
+import type { Patch } from '../patch/patchFile.js';
+import { decodeValues, encodeValues, initPatch, savePatch } from '../patch/patchFile.js';
+import type { Provenance } from '../config/provenance.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite.js';
+import { FacepatchError, InputFileError } from '../util/errors.js';
+import { SeededRandom } from '../util/random.js';
+import type { OptimizerName, OptimizerState } from './optimizer.js';
+import { PatchOptimizer } from './optimizer.js';
+import type { SelectionParams } from './selection/types.js';
+import { selectionRegistry } from './selection/registry.js';
+import { imageGradient } from './step.js';
+import type { TrainingItem } from './trainingSet.js';
+import { loadScaledImage, scaleBoxes } from './trainingSet.js';
+
+export interface AttackConfig {
+  detector: string;
+  method: string;
+  epochs: number;
+  /** Images per optimiser step (gradients are accumulated; the loss is the mean over all selected samples). */
+  batch: number;
+  lr: number;
+  optimizer: OptimizerName;
+  /** noise, gray, constant:R,G,B, #rrggbb, an image file or a patch.json. */
+  init: string;
+  patchSize: number;
+  alpha: number;
+  location: PatchLocation;
+  scale: number;
+  mask: PartMask;
+  seed: number;
+  /** Longer image side during optimisation (images are shrunk, never enlarged). */
+  maxSide: number;
+  selection: SelectionParams;
+  eot: EotOptions;
+  /** Epochs whose patch is kept as a snapshot (0 = the initial patch). */
+  snapshotEpochs: number[];
+}
+
+export const DEFAULT_SNAPSHOT_EPOCHS = [0, 10, 30, 60, 100];
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean loss over the epoch's selected samples (mean of w * log S; lower = scores suppressed). */
+  loss: number;
+  samples: number;
+  imagesWithSamples: number;
+  images: number;
+  faces: number;
+  facesWithPatch: number;
+  facesWithSamples: number;
+  seconds: number;
+}
+
+interface Checkpoint {
+  format: 'facepatch-attack-checkpoint/1';
+  config: AttackConfig;
+  epochsDone: number;
+  rngState: number;
+  optimizer: OptimizerState;
+  patchSize: number;
+  patch: string;
+  history: EpochRecord[];
+  trainingImages: number;
+}
+
+export interface AttackRunOptions {
+  config: AttackConfig;
+  detector: FaceDetector;
+  items: TrainingItem[];
+  outDir: string;
+  resume?: boolean;
+  provenance?: Provenance;
+  /** Called after every image (for a progress bar). */
+  onImage?: (info: { epoch: number; index: number; total: number; loss: number; samples: number }) => void;
+  onEpoch?: (record: EpochRecord) => void;
+  /** Stop after this many epochs in this call (for tests of resuming); the run can be resumed. */
+  stopAfterEpochs?: number;
+}
+
+export interface AttackResult {
+  patch: Patch;
+  history: EpochRecord[];
+  epochsDone: number;
+  resumedFrom: number;
+}
+
+const CHECKPOINT = 'checkpoint.json';
+
+/** Settings that must match for --resume to continue a run (the epoch count may grow). */
+function resumeKey(config: AttackConfig): string {
+  const { epochs: _epochs, snapshotEpochs: _snapshots, ...rest } = config;
+  return JSON.stringify(rest);
+}
+
+export async function runAttack(options: AttackRunOptions): Promise<AttackResult> {
+  const { config, detector, items, outDir } = options;
+  const strategy = selectionRegistry.get(config.method);
+  if (items.length === 0) throw new FacepatchError('no training images with faces: nothing to optimise on');
+  const checkpointPath = join(outDir, CHECKPOINT);
+  const size = config.patchSize;
+  let rng: SeededRandom;
+  let patch: Patch;
+  let optimizer: PatchOptimizer;
+  let history: EpochRecord[] = [];
+  let epochsDone = 0;
+
+  if (existsSync(checkpointPath)) {
+    if (!options.resume) {
+      throw new FacepatchError(`${outDir} already holds a run (${CHECKPOINT}); pass --resume to continue it, or choose another --out`);
+    }
+    let saved: Checkpoint;
+    try {
+      saved = JSON.parse(readFileSync(checkpointPath, 'utf8'));
+    } catch (error) {
+      throw new InputFileError(checkpointPath, `unreadable checkpoint: ${(error as Error).message}`);
+    }
+    if (saved.format !== 'facepatch-attack-checkpoint/1') throw new InputFileError(checkpointPath, 'not a facepatch attack checkpoint');
+    if (resumeKey(saved.config) !== resumeKey(config)) {
+      throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}; saved: ${resumeKey(saved.config)}`);
+    }
+    if (saved.trainingImages !== items.length) {
+      throw new FacepatchError(`--resume: the run used ${saved.trainingImages} training images, now ${items.length}`);
+    }
+    rng = new SeededRandom(0);
+    rng.setState(saved.rngState);
+    patch = { size: saved.patchSize, values: decodeValues(saved.patch) };
+    optimizer = PatchOptimizer.restore(saved.optimizer);
+    history = saved.history;
+    epochsDone = saved.epochsDone;
+  } else {
+    rng = new SeededRandom(config.seed);
+    patch = await initPatch(config.init, size, rng);
+    optimizer = PatchOptimizer.create(config.optimizer, config.lr, patch.values.length);
+    if (config.snapshotEpochs.includes(0)) await savePatch(join(outDir, 'snapshots', 'epoch-000'), patch);
+  }
+  const resumedFrom = epochsDone;
+  const metadata = () => ({ provenance: options.provenance, config, epochsDone, history });
+
+  while (epochsDone < config.epochs) {
+    if (options.stopAfterEpochs !== undefined && epochsDone - resumedFrom >= options.stopAfterEpochs) break;
+    const epoch = epochsDone + 1;
+    const started = Date.now();
+    const order = rng.shuffle(items.map((_, i) => i));
+    const record: EpochRecord = { epoch, loss: 0, samples: 0, imagesWithSamples: 0, images: 0, faces: 0, facesWithPatch: 0, facesWithSamples: 0, seconds: 0 };
+    let lossSum = 0;
+    for (let start = 0; start < order.length; start += config.batch) {
+      const batchIndices = order.slice(start, start + config.batch);
+      const gradientSum = new Float32Array(patch.values.length);
+      let batchSamples = 0;
+      for (const index of batchIndices) {
+        const item = items[index] as TrainingItem;
+        const { image, scale } = await loadScaledImage(item.path, config.maxSide);
+        const faces = scaleBoxes(item.faces, scale);
+        const placements = placePatches(faces, { alpha: config.alpha, location: config.location, scale: config.scale });
+        const eot = eotEnabled(config.eot) ? config.eot : NO_EOT;
+        const jitter = eot === NO_EOT ? undefined : drawJitter(eot, rng, placements.length);
+        const photometric = eot === NO_EOT ? undefined : drawPhotometric(eot, rng);
+        const plan = buildPastePlan(image.height, image.width, size, placements, { mask: config.mask, jitter });
+        const tensor = imageToTensor(image);
+        try {
+          const g = imageGradient(detector, patch.values, size, {
+            image: tensor,
+            faces,
+            patchBoxes: placements.map(placementBox),
+            plan,
+            photometric,
+          }, strategy, config.selection, eot);
+          record.images++;
+          record.faces += faces.length;
+          record.facesWithPatch += placements.length;
+          record.facesWithSamples += g.facesWithSamples;
+          if (g.gradient) {
+            for (let i = 0; i < gradientSum.length; i++) gradientSum[i] += g.gradient[i] as number;
+            batchSamples += g.selected;
+            lossSum += g.lossSum;
+            record.samples += g.selected;
+            record.imagesWithSamples++;
+          }
+          options.onImage?.({ epoch, index: record.images, total: order.length, loss: record.samples ? lossSum / record.samples : 0, samples: g.selected });
+        } finally {
+          tensor.dispose();
+        }
+      }
+      if (batchSamples > 0) {
+        for (let i = 0; i < gradientSum.length; i++) gradientSum[i] = (gradientSum[i] as number) / batchSamples;
+        optimizer.step(patch.values, gradientSum);
+      }
+    }
+    record.loss = record.samples ? lossSum / record.samples : 0;
+    record.seconds = (Date.now() - started) / 1000;
+    history.push(record);
+    epochsDone = epoch;
+    // Patch first, then the checkpoint that points past it: a crash in between redoes one epoch.
+    await savePatch(join(outDir, 'patch'), patch, metadata());
+    if (config.snapshotEpochs.includes(epoch)) await savePatch(join(outDir, 'snapshots', `epoch-${String(epoch).padStart(3, '0')}`), patch);
+    const checkpoint: Checkpoint = {
+      format: 'facepatch-attack-checkpoint/1',
+      config,
+      epochsDone,
+      rngState: rng.getState(),
+      optimizer: optimizer.save(),
+      patchSize: patch.size,
+      patch: encodeValues(patch.values),
+      history,
+      trainingImages: items.length,
+    };
+    writeJsonAtomic(checkpointPath, checkpoint);
+    writeFileAtomic(join(outDir, 'history.csv'), historyCsv(history));
+    options.onEpoch?.(record);
+  }
+  return { patch, history, epochsDone, resumedFrom };
+}
+
+export function historyCsv(history: readonly EpochRecord[]): string {
+  const columns: (keyof EpochRecord)[] = ['epoch', 'loss', 'samples', 'imagesWithSamples', 'images', 'faces', 'facesWithPatch', 'facesWithSamples', 'seconds'];
+  return [columns.join(','), ...history.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n';
+}
