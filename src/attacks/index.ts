@@ -4,3 +4,4 @@ export * from './optimizer.js';
 export * from './step.js';
 export * from './trainingSet.js';
 export * from './runAttack.js';
+export * from './cleanFaces.js';

@@ -1,0 +1,183 @@
+// `facepatch evaluate`: scores detections against WIDER FACE val with the official protocol and
+// the paper's metrics. The detections come from a DetectionSource chosen from the flags: a stored
+// submission folder (--detections), or a detector run on clean or patched images (--detector,
+// --patch none|noise|<file>).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { defaultWiderRoot } from '../../config/paths.js';
+import { makeProvenance } from '../../config/provenance.js';
+import { loadWiderFace } from '../../data/index.js';
+import { SUBSET_NAMES, type Split } from '../../data/types.js';
+import {
+  EVAL_DEFAULT_BETAS,
+  EVAL_DEFAULT_DELTA,
+  evaluateDataset,
+  submissionDetectionSource,
+  type DetectionSource,
+  type EvaluationResult,
+} from '../../eval/index.js';
+import { FacepatchError } from '../../util/errors.js';
+import { createProgress } from '../../util/progress.js';
+import { emit, formatTable, note } from '../output.js';
+import { parseFraction, parseNonNegativeInt, parsePositiveInt } from '../options.js';
+import {
+  addDetectorOptions,
+  addPlacementOptions,
+  addSeedOption,
+  openDetector,
+  patchFromFlag,
+  patchSetting,
+  placementFromFlags,
+  type DetectorFlags,
+  type PlacementFlags,
+} from '../commonOptions.js';
+import { detectorDetectionSource } from '../../experiments/patchedDetection.js';
+
+interface EvaluateOptions extends DetectorFlags, PlacementFlags {
+  detections?: string;
+  patch: string;
+  seed: number;
+  maxSide: number;
+  saveDetections?: string;
+  root: string;
+  split: Split;
+  delta: number;
+  betas: number[];
+  maxImages?: number;
+}
+
+function parseBetas(value: string): number[] {
+  const betas = value.split(',').map((part) => Number(part.trim()));
+  if (betas.length === 0 || betas.some((b) => !Number.isFinite(b) || b <= 0)) {
+    throw new InvalidArgumentError(`expected positive numbers separated by commas, got "${value}"`);
+  }
+  return betas;
+}
+
+/** The detection source the flags ask for: stored detections, or a detector run on (patched) images. */
+async function detectionSourceFromOptions(
+  options: EvaluateOptions,
+  command: Command,
+): Promise<{ source: DetectionSource; backend?: string; dispose(): void }> {
+  const detectorGiven = command.getOptionValueSource('detector') === 'cli';
+  if (options.detections !== undefined) {
+    if (detectorGiven || options.patch !== 'none') {
+      throw new FacepatchError('--detections scores stored detections; it cannot be combined with --detector or --patch');
+    }
+    return { source: submissionDetectionSource(options.detections), dispose() {} };
+  }
+  if (!detectorGiven) {
+    throw new FacepatchError('no detections to evaluate: pass --detections <dir> (a WIDER submission folder) or --detector <name>');
+  }
+  const patch = await patchFromFlag(options.patch, options.seed);
+  const { detector, backend } = await openDetector(options);
+  const source = detectorDetectionSource({
+    detector,
+    patch: patchSetting(patch, options),
+    maxSide: options.maxSide,
+    saveDir: options.saveDetections,
+    description: `detector ${detector.name}, patch ${options.patch}`,
+  });
+  return { source, backend, dispose: () => detector.dispose() };
+}
+
+const percent = (value: number | null) => (value === null ? 'n/a' : (100 * value).toFixed(1));
+const fixed = (value: number | null) => (value === null ? 'n/a' : value.toFixed(4));
+
+function humanReport(result: EvaluationResult, sourceReport: Record<string, unknown>): string {
+  const betaKeys = result.betas.map(String);
+  const table = formatTable(
+    ['subset', 'faces', 'proposals', 'recalled', 'precision %', 'recall %', 'AP %', ...betaKeys.map((b) => `AF(${b})`)],
+    SUBSET_NAMES.map((s) => {
+      const point = result.atDelta[s];
+      return [
+        s,
+        point.faces,
+        point.proposals,
+        point.recalled,
+        percent(point.precision),
+        percent(point.recall),
+        percent(result.ap[s]),
+        ...betaKeys.map((b) => fixed(result.fbeta.afbeta[s][b] ?? null)),
+      ];
+    }),
+  );
+  const { criterion1, criterion2 } = result.criteria;
+  const missing = Number(sourceReport.missingFiles ?? 0);
+  return [
+    `${result.images} images; precision, recall, proposals and criteria at score >= delta = ${result.delta}; AP with the official WIDER FACE protocol`,
+    table,
+    `criterion 1: ${criterion1.facesDetected.all} of ${criterion1.faces.all} faces still detected (easy ${criterion1.facesDetected.easy}, medium ${criterion1.facesDetected.medium}, hard ${criterion1.facesDetected.hard})`,
+    `criterion 2: ${criterion2.detections} detections on ${criterion2.patchesDetected} of ${criterion2.patches} pasted patches`,
+    ...(missing > 0 ? [`${missing} images had no detection file (counted as no detections)`] : []),
+  ].join('\n');
+}
+
+export function register(program: Command): void {
+  const evaluate = program
+    .command('evaluate')
+    .description('score detections against WIDER FACE val: precision/recall at delta, official AP, AF_beta and the attack criteria, per Easy/Medium/Hard/All')
+    .option('--detections <dir>', 'a WIDER submission folder: <dir>/<event>/<image>.txt')
+    .option('--root <dir>', 'WIDER FACE root in the official layout', defaultWiderRoot())
+    .addOption(new Option('--split <split>', 'dataset split (evaluation needs the val ground truth)').choices(['val', 'train']).default('val'))
+    .option('--delta <score>', 'score threshold delta of the paper', parseFraction, EVAL_DEFAULT_DELTA)
+    .addOption(
+      new Option('--betas <list>', 'comma-separated betas of the Threshold-F_beta curves')
+        .argParser(parseBetas)
+        .default([...EVAL_DEFAULT_BETAS], EVAL_DEFAULT_BETAS.join(',')),
+    )
+    .option('--max-images <n>', 'evaluate only the first N present images (sorted path order)', parsePositiveInt)
+    .option('--patch <patch>', 'with --detector: paste this patch on every face: none (clean), noise (unoptimised control from --seed), or a patch .png/.json', 'none')
+    .option('--max-side <px>', 'with --detector: shrink images so the longer side is at most this (0 = original scale)', parseNonNegativeInt, 0)
+    .option('--save-detections <dir>', 'with --detector: also write the detections as a WIDER submission folder');
+  addDetectorOptions(evaluate);
+  addPlacementOptions(evaluate);
+  addSeedOption(evaluate);
+  evaluate.action(async (options: EvaluateOptions, command: Command) => {
+      const { source, backend, dispose } = await detectionSourceFromOptions(options, command);
+      const dataset = loadWiderFace({ root: options.root, split: options.split, maxImages: options.maxImages });
+      if (dataset.skipped > 0) note(`${dataset.skipped} annotated images are not on disk; evaluating the ${dataset.images.length} present`);
+      const progress = createProgress({ label: 'evaluate', total: dataset.images.length });
+      const { result, source: sourceReport } = await evaluateDataset({
+        dataset,
+        source,
+        delta: options.delta,
+        betas: options.betas,
+        onImage: () => progress.tick(),
+      });
+      progress.stop();
+      dispose();
+      const missing = Number(sourceReport.missingFiles ?? 0);
+      if (missing > 0) note(`${missing} of ${dataset.images.length} images have no detection file in ${options.detections}; counted as no detections`);
+      const document = {
+        precision: result.precision,
+        recall: result.recall,
+        ap: result.ap,
+        afbeta: result.afbeta,
+        delta: result.delta,
+        images: result.images,
+        betas: result.betas,
+        atDelta: result.atDelta,
+        criteria: result.criteria,
+        fbeta: result.fbeta,
+        dataset: { root: dataset.source.root, split: options.split, images: dataset.images.length, skipped: dataset.skipped },
+        detections: { source: source.description, ...sourceReport },
+        provenance: makeProvenance({
+          detector: options.detections === undefined ? options.detector : undefined,
+          backend,
+          seed: options.seed,
+          config: {
+            detections: options.detections,
+            patch: options.detections === undefined ? options.patch : undefined,
+            placement: options.detections === undefined && options.patch !== 'none' ? placementFromFlags(options) : undefined,
+            maxSide: options.detections === undefined ? options.maxSide : undefined,
+            root: options.root,
+            split: options.split,
+            delta: options.delta,
+            betas: options.betas,
+            maxImages: options.maxImages ?? null,
+          },
+        }),
+      };
+      emit(command, document, () => humanReport(result, sourceReport));
+    });
+}

@@ -1,0 +1,45 @@
+// The paper's attack criteria (Section 4.1), counted at the score threshold delta:
+// criterion 1 asks that true faces fall below delta; criterion 2 that the patch itself is not
+// detected above delta.
+import { SUBSET_NAMES } from '../data/types.js';
+import { WIDER_IOU_THRESHOLD, widerBoxIoU } from './widerIoU.js';
+import type { BySubset, AttackCriteria, EvaluationImage, OperatingPoint } from './types.js';
+
+/**
+ * Criterion 2: detections with score >= delta whose box overlaps a pasted patch box of the same
+ * image with IoU >= 0.5 (the same IoU and threshold as face matching).
+ */
+export function countPatchDetections(images: readonly EvaluationImage[], delta: number): AttackCriteria['criterion2'] {
+  let detections = 0;
+  let patches = 0;
+  let patchesDetected = 0;
+  for (const image of images) {
+    const imagePatches = image.patches ?? [];
+    patches += imagePatches.length;
+    const hit = new Array<boolean>(imagePatches.length).fill(false);
+    for (const detection of image.detections) {
+      if (!(detection.score >= delta)) continue;
+      let onPatch = false;
+      imagePatches.forEach((patch, index) => {
+        if (widerBoxIoU(detection, patch) >= WIDER_IOU_THRESHOLD) {
+          onPatch = true;
+          hit[index] = true;
+        }
+      });
+      if (onPatch) detections += 1;
+    }
+    patchesDetected += hit.filter(Boolean).length;
+  }
+  return { detections, patches, patchesDetected };
+}
+
+/** Both criteria; criterion 1 reads the recalled counts at delta. */
+export function attackCriteria(
+  images: readonly EvaluationImage[],
+  atDelta: BySubset<OperatingPoint>,
+  delta: number,
+): AttackCriteria {
+  const facesDetected = Object.fromEntries(SUBSET_NAMES.map((s) => [s, atDelta[s].recalled])) as BySubset<number>;
+  const faces = Object.fromEntries(SUBSET_NAMES.map((s) => [s, atDelta[s].faces])) as BySubset<number>;
+  return { criterion1: { facesDetected, faces }, criterion2: countPatchDetections(images, delta) };
+}

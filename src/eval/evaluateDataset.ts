@@ -1,0 +1,39 @@
+// Scores a detection source over a dataset with WIDER FACE evaluation ground truth.
+import type { Dataset, DatasetImage } from '../data/types.js';
+import { FacepatchError } from '../util/errors.js';
+import type { DetectionSource } from './detectionSource.js';
+import { evaluateDetections } from './evaluateDetections.js';
+import type { EvaluationImage, EvaluationResult } from './types.js';
+
+export interface EvaluateDatasetOptions {
+  dataset: Dataset;
+  source: DetectionSource;
+  delta?: number;
+  betas?: number[];
+  curveSteps?: number;
+  /** Called after each image, e.g. to advance a progress bar. */
+  onImage?: (image: DatasetImage) => void;
+}
+
+export interface DatasetEvaluation {
+  result: EvaluationResult;
+  /** The source's report (e.g. missing files). */
+  source: Record<string, unknown>;
+}
+
+export async function evaluateDataset(options: EvaluateDatasetOptions): Promise<DatasetEvaluation> {
+  const { dataset, source } = options;
+  const images: EvaluationImage[] = [];
+  for (const image of dataset.images) {
+    if (!image.subsets) {
+      throw new FacepatchError(
+        `image ${image.id} has no Easy/Medium/Hard membership: evaluation needs the official evaluation ground truth (use the val split)`,
+      );
+    }
+    const { detections, patches } = await source.detectionsFor(image);
+    images.push({ id: image.id, faces: image.faces.map((f) => f.box), subsets: image.subsets, detections, patches });
+    options.onImage?.(image);
+  }
+  const result = evaluateDetections({ images, delta: options.delta, betas: options.betas, curveSteps: options.curveSteps });
+  return { result, source: source.report() };
+}

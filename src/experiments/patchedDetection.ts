@@ -1,0 +1,105 @@
+// Running a detector on clean or patched images: the detection source behind
+// `facepatch evaluate --detector` (the paper's controls are `none` and `noise` patches).
+import * as tf from '@tensorflow/tfjs';
+import type { FaceDetector } from '../detectors/types.js';
+import type { DatasetImage } from '../data/types.js';
+import { imageToTensor } from '../data/images/imageTensor.js';
+import type { RgbImage } from '../data/images/rgbImage.js';
+import type { DetectionSource } from '../eval/detectionSource.js';
+import { writeSubmissionFile } from '../eval/submissionFiles.js';
+import { loadScaledImage, scaleBoxes } from '../attacks/trainingSet.js';
+import { buildPastePlan, pastePatch } from '../patch/paste.js';
+import type { PartMask, PlacementOptions } from '../patch/placement.js';
+import { placePatches, placementBox } from '../patch/placement.js';
+import type { Patch } from '../patch/patchFile.js';
+import type { Box, ScoredBox } from '../util/geometry.js';
+
+export interface PatchSetting {
+  patch: Patch;
+  placement: PlacementOptions;
+  mask?: PartMask;
+}
+
+export interface PatchedImage {
+  image: RgbImage;
+  /** Coordinates in `image` = original coordinates * scale. */
+  scale: number;
+  /** Pasted patch boxes in `image` coordinates. */
+  patches: Box[];
+}
+
+/** Loads an image (longer side at most maxSide; 0 = original size) and pastes the patch on the given faces. */
+export async function loadPatchedImage(path: string, faces: readonly Box[], setting: PatchSetting | undefined, maxSide: number): Promise<PatchedImage> {
+  const { image, scale } = await loadScaledImage(path, maxSide);
+  if (!setting) return { image, scale, patches: [] };
+  const placements = placePatches(scaleBoxes(faces, scale), setting.placement);
+  const plan = buildPastePlan(image.height, image.width, setting.patch.size, placements, { mask: setting.mask });
+  const pasted = tf.tidy(() =>
+    pastePatch(imageToTensor(image).expandDims(0) as tf.Tensor4D, tf.tensor3d(setting.patch.values, [setting.patch.size, setting.patch.size, 3]), [plan]),
+  );
+  const data = pasted.dataSync() as Float32Array;
+  pasted.dispose();
+  return { image: { width: image.width, height: image.height, data: Float32Array.from(data) }, scale, patches: placements.map(placementBox) };
+}
+
+/** Runs a detector on one RgbImage, returning detections in that image's pixels. */
+export async function detectOnImage(detector: FaceDetector, image: RgbImage, scoreThreshold: number): Promise<ScoredBox[]> {
+  const batch = imageToTensor(image).expandDims(0) as tf.Tensor4D;
+  try {
+    const [detections] = await detector.detect(batch, { scoreThreshold });
+    return detections ?? [];
+  } finally {
+    batch.dispose();
+  }
+}
+
+export interface DetectorSourceOptions {
+  detector: FaceDetector;
+  /** Patch pasted on every ground-truth face; undefined = clean images. */
+  patch?: PatchSetting;
+  /** Longer image side fed to the detector (0 = original size). */
+  maxSide: number;
+  /** Detections kept for the AP curve (default 0.02). */
+  scoreThreshold?: number;
+  /** Also write the detections as a WIDER submission folder here. */
+  saveDir?: string;
+  description?: string;
+}
+
+function unscale(boxes: readonly ScoredBox[], scale: number): ScoredBox[] {
+  return boxes.map((b) => ({ x: b.x / scale, y: b.y / scale, w: b.w / scale, h: b.h / scale, score: b.score }));
+}
+
+/** Detections of a detector run on each (optionally patched) dataset image, in original-image pixels. */
+export function detectorDetectionSource(options: DetectorSourceOptions): DetectionSource {
+  let images = 0;
+  let patched = 0;
+  let seconds = 0;
+  return {
+    description: options.description ?? `detector ${options.detector.name}${options.patch ? ' on patched images' : ''}`,
+    async detectionsFor(image: DatasetImage) {
+      const faces = image.faces.map((f) => f.box);
+      const input = await loadPatchedImage(image.path, faces, options.patch, options.maxSide);
+      const started = Date.now();
+      const found = await detectOnImage(options.detector, input.image, options.scoreThreshold ?? 0.02);
+      seconds += (Date.now() - started) / 1000;
+      images++;
+      patched += input.patches.length;
+      const detections = unscale(found, input.scale);
+      if (options.saveDir) writeSubmissionFile(options.saveDir, image.id, detections);
+      const patches = input.patches.map((b) => ({ x: b.x / input.scale, y: b.y / input.scale, w: b.w / input.scale, h: b.h / input.scale }));
+      return options.patch ? { detections, patches } : { detections };
+    },
+    report() {
+      return {
+        kind: 'detector',
+        detector: options.detector.name,
+        images,
+        patchesPasted: patched,
+        maxSide: options.maxSide,
+        detectSecondsPerImage: images ? seconds / images : null,
+        savedTo: options.saveDir ?? null,
+      };
+    },
+  };
+}

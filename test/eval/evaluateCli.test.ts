@@ -1,0 +1,136 @@
+// End to end: detections written in the WIDER submission format, scored by `facepatch evaluate`
+// against the shared WIDER FACE val subset.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadWiderFace } from '../../src/data/index.js';
+import type { DatasetImage } from '../../src/data/types.js';
+import { submissionFilePath, writeSubmission } from '../../src/eval/submissionFiles.js';
+import type { ScoredBox } from '../../src/util/geometry.js';
+import { runCli } from '../helpers/cli.js';
+import { requireShared } from '../helpers/shared.js';
+
+const SUBSETS = ['easy', 'medium', 'hard', 'all'] as const;
+
+function temporaryDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-evaluate-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function writeDetections(dir: string, images: DatasetImage[], detect: (image: DatasetImage) => ScoredBox[]): void {
+  writeSubmission(dir, images.map((image) => ({ id: image.id, detections: detect(image) })));
+}
+
+function evaluateJson(args: string[]) {
+  const r = runCli(['evaluate', '--json', ...args]);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+test('the ground truth as detections scores precision, recall and AP 1 on every subset of the shared val images', (t) => {
+  const root = requireShared(t, 'data', 'widerface');
+  if (!root) return;
+  const dataset = loadWiderFace({ root, split: 'val' });
+  const dir = temporaryDir(t);
+  writeDetections(dir, dataset.images, (image) => image.faces.map((f) => ({ ...f.box, score: 1 })));
+  const doc = evaluateJson(['--detections', dir, '--root', root, '--split', 'val']);
+  // The shared README's figures for the 282 present val images: the subsets' gt_list sizes.
+  assert.equal(doc.images, 282);
+  assert.deepEqual(doc.atDelta.easy.faces, 715);
+  assert.deepEqual(doc.atDelta.medium.faces, 1460);
+  assert.deepEqual(doc.atDelta.hard.faces, 4100);
+  assert.deepEqual(doc.atDelta.all.faces, 5130);
+  for (const s of SUBSETS) {
+    assert.equal(doc.precision[s], 1, s);
+    assert.equal(doc.recall[s], 1, s);
+    assert.equal(doc.ap[s], 1, s);
+    // Detections on faces outside a subset are dropped, not counted as false positives.
+    assert.equal(doc.atDelta[s].proposals, doc.atDelta[s].faces, s);
+  }
+  // Every score is 1 >= t for all t in [0, 1]: F_beta is 1 everywhere, and so is its area.
+  assert.deepEqual(doc.afbeta, { '0.001': 1, '0.01': 1, '0.1': 1, '0.5': 1 });
+  assert.deepEqual(doc.criteria.criterion1.facesDetected, { easy: 715, medium: 1460, hard: 4100, all: 5130 });
+  assert.deepEqual(doc.criteria.criterion2, { detections: 0, patches: 0, patchesDetected: 0 });
+  assert.equal(doc.delta, 0.99);
+  assert.equal(doc.detections.missingFiles, 0);
+  assert.equal(doc.provenance.tool, 'facepatch');
+  assert.deepEqual(doc.provenance.command.slice(1, 2), ['evaluate']);
+});
+
+test('with every other face shifted away, recall is the share of unshifted kept faces (computed from the data)', (t) => {
+  const root = requireShared(t, 'data', 'widerface');
+  if (!root) return;
+  const maxImages = 40;
+  const { images } = loadWiderFace({ root, split: 'val', maxImages });
+  const dir = temporaryDir(t);
+  // Even-indexed faces: the exact box at score 1. Odd-indexed: moved 100,000 px away (IoU 0 with
+  // everything) at score 0.5, so they are false positives once the threshold admits them.
+  writeDetections(dir, images, (image) =>
+    image.faces.map((f, k) => (k % 2 === 0 ? { ...f.box, score: 1 } : { ...f.box, x: f.box.x + 100_000, score: 0.5 })),
+  );
+  const kept = Object.fromEntries(SUBSETS.map((s) => [s, images.reduce((n, image) => n + (image.subsets?.[s].length ?? 0), 0)]));
+  const unshiftedKept = Object.fromEntries(
+    SUBSETS.map((s) => [s, images.reduce((n, image) => n + (image.subsets?.[s].filter((k) => k % 2 === 0).length ?? 0), 0)]),
+  );
+  const shifted = images.reduce((n, image) => n + Math.floor(image.faces.length / 2), 0);
+  assert.ok(images.every((image) => image.faces.length > 0));
+
+  const doc = evaluateJson(['--detections', dir, '--root', root, '--max-images', String(maxImages)]);
+  assert.equal(doc.images, maxImages);
+  for (const s of SUBSETS) {
+    const r = (unshiftedKept[s] as number) / (kept[s] as number);
+    assert.ok(r > 0.3 && r < 0.7, `${s}: ${r}`);
+    assert.equal(doc.atDelta[s].faces, kept[s], s);
+    assert.equal(doc.recall[s], r, s);
+    assert.equal(doc.precision[s], 1, s);
+    // Normalised, the unshifted are 1 and the shifted 0: precision 1 up to recall r, then
+    // recall stays r when the false positives enter at the last threshold. AP = r x 1.
+    assert.equal(doc.ap[s], r, s);
+  }
+
+  // At delta 0.4 the shifted boxes count: they match no face, so every one is a false positive.
+  const low = evaluateJson(['--detections', dir, '--root', root, '--max-images', String(maxImages), '--delta', '0.4']);
+  for (const s of SUBSETS) {
+    assert.equal(low.atDelta[s].proposals, (unshiftedKept[s] as number) + shifted, s);
+    assert.equal(low.precision[s], (unshiftedKept[s] as number) / ((unshiftedKept[s] as number) + shifted), s);
+    assert.equal(low.recall[s], doc.recall[s], s);
+  }
+});
+
+test('human output, a missing file (counted as no detections) and a malformed file (named with its line)', (t) => {
+  const root = requireShared(t, 'data', 'widerface');
+  if (!root) return;
+  const { images } = loadWiderFace({ root, split: 'val', maxImages: 3 });
+  const dir = temporaryDir(t);
+  writeDetections(dir, images, (image) => image.faces.map((f) => ({ ...f.box, score: 1 })));
+  const first = images[0] as DatasetImage;
+  unlinkSync(submissionFilePath(dir, first.id));
+
+  const human = runCli(['evaluate', '--detections', dir, '--root', root, '--max-images', '3']);
+  assert.equal(human.status, 0, human.stderr);
+  assert.match(human.stdout, /^subset\s+faces\s+proposals\s+recalled\s+precision %\s+recall %\s+AP %/m);
+  for (const s of SUBSETS) assert.match(human.stdout, new RegExp(`^${s}\\s+\\d+`, 'm'));
+  assert.match(human.stdout, /1 images had no detection file/);
+
+  const doc = evaluateJson(['--detections', dir, '--root', root, '--max-images', '3']);
+  assert.equal(doc.detections.missingFiles, 1);
+  const facesOfOthers = images.slice(1).reduce((n, image) => n + image.faces.length, 0);
+  assert.equal(doc.atDelta.all.recalled, facesOfOthers);
+  assert.equal(doc.atDelta.all.faces, facesOfOthers + first.faces.length);
+
+  const broken = submissionFilePath(dir, (images[1] as DatasetImage).id);
+  writeFileSync(broken, 'name\n2\n1 2 3 4 0.9\n1 2 3 x 0.8\n');
+  const bad = runCli(['evaluate', '--detections', dir, '--root', root, '--max-images', '3']);
+  assert.equal(bad.status, 1);
+  assert.equal(bad.stdout, '');
+  assert.ok(bad.stderr.includes(`${broken}:4: "x" is not a number`), bad.stderr);
+});
+
+test('evaluate without a detection source is an error that says what to pass', () => {
+  const r = runCli(['evaluate', '--root', tmpdir()]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--detections <dir>/);
+});
