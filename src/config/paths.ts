@@ -24,7 +24,7 @@ export function packageRoot(): string {
 
 /** The shared data folder: $FACEPATCH_SHARED, else ../shared beside the package root. */
 export function sharedDir(): string {
-  return resolve(process.env.FACEPATCH_SHARED ?? join(packageRoot(), '..', 'shared'));
+  return resolve(process.env.FACEPATCH_SHARED || join(packageRoot(), '..', 'shared'));
 }
 
 /** A path inside the shared folder. */
@@ -34,7 +34,7 @@ export function sharedPath(...parts: string[]): string {
 
 /** The default WIDER FACE root: $FACEPATCH_WIDER_ROOT, else <shared>/data/widerface. */
 export function defaultWiderRoot(): string {
-  return resolve(process.env.FACEPATCH_WIDER_ROOT ?? sharedPath('data', 'widerface'));
+  return resolve(process.env.FACEPATCH_WIDER_ROOT || sharedPath('data', 'widerface'));
 }
 
 /** A file shipped by an npm dependency, e.g. nodeModulePath('@vladmandic/face-api', 'model'). */
