@@ -1,1 +1,3 @@
 export * from './patchedDetection.js';
+export * from './photoEvaluation.js';
+export * from './demo.js';

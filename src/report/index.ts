@@ -1,2 +1,3 @@
 export * from './annotate.js';
 export * from './sideBySide.js';
+export * from './comparison.js';

@@ -6,6 +6,7 @@ import { register as detectors } from './detectors.js';
 import { register as evaluate } from './evaluate.js';
 import { register as methods } from './methods.js';
 import { register as detect } from './detect.js';
+import { register as demo } from './demo.js';
 import { register as render } from './render.js';
 
-export const commandModules: ((program: Command) => void)[] = [dataset, detectors, detect, methods, attack, evaluate, render];
+export const commandModules: ((program: Command) => void)[] = [demo, dataset, detectors, detect, methods, attack, evaluate, render];

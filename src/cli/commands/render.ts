@@ -1,17 +1,16 @@
 // `facepatch render`: the paper's Fig. 1 for one image: clean, unoptimised noise patch and the
 // given patch side by side, with true positives (solid blue), false positives (red), missed faces
 // (dashed blue) and the pasted patches (yellow) drawn at score threshold delta.
-import { relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { defaultWiderRoot } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
 import { readWiderAnnotations } from '../../data/widerface/annotationParser.js';
 import { widerAnnotationFile, widerImagesDir } from '../../data/widerface/widerLayout.js';
 import type { Split } from '../../data/types.js';
-import { detectOnImage, loadPatchedImage } from '../../experiments/patchedDetection.js';
-import { loadScaledImage, scaleBoxes } from '../../attacks/trainingSet.js';
-import { annotatedPng, classifyDetections, outcomeLayers } from '../../report/annotate.js';
-import { saveSideBySide } from '../../report/sideBySide.js';
+import { detectOnImage } from '../../experiments/patchedDetection.js';
+import { loadScaledImage } from '../../attacks/trainingSet.js';
+import { renderComparison, type ComparisonPanel } from '../../report/comparison.js';
 import { writeJsonAtomic } from '../../util/atomicWrite.js';
 import type { Box } from '../../util/geometry.js';
 import { addDetectorOptions, addPlacementOptions, addSeedOption, openDetector, patchFromFlag, patchSetting, type DetectorFlags, type PlacementFlags } from '../commonOptions.js';
@@ -26,7 +25,7 @@ interface RenderFlags extends DetectorFlags, PlacementFlags {
   delta: number;
   maxSide: number;
   seed: number;
-  noControl?: boolean;
+  control?: boolean;
 }
 
 /** Ground-truth faces when the image lies in a WIDER FACE split under root; undefined otherwise. */
@@ -64,19 +63,12 @@ export function register(program: Command): void {
     const facesFrom = faces ? 'WIDER FACE annotation' : `clean ${detector.name} detections >= ${flags.delta}`;
     if (!faces) faces = (await detectOnImage(detector, clean, flags.delta)).map((d) => ({ x: d.x / scale, y: d.y / scale, w: d.w / scale, h: d.h / scale }));
     note(`faces: ${faces.length} from ${facesFrom}`);
-    const scaledFaces = scaleBoxes(faces, scale);
-    const panels: Buffer[] = [];
-    const counts: Record<string, { truePositives: number; falsePositives: number; missed: number; patches: number }> = {};
-    const settings: [string, typeof patch][] = [['clean', undefined], ...(flags.noControl === false ? [] : ([['noise patch', noise]] as [string, typeof patch][])), [`patch ${flags.patch}`, patch]];
-    for (const [label, p] of settings) {
-      const input = await loadPatchedImage(flags.image, faces, patchSetting(p, flags), flags.maxSide);
-      const detections = await detectOnImage(detector, input.image, Math.min(flags.delta, 0.5));
-      const outcomes = classifyDetections(detections, scaledFaces, flags.delta);
-      counts[label] = { truePositives: outcomes.truePositives.length, falsePositives: outcomes.falsePositives.length, missed: outcomes.missed.length, patches: input.patches.length };
-      const caption = `${label}: TP ${outcomes.truePositives.length}, FP ${outcomes.falsePositives.length}, missed ${outcomes.missed.length} (delta ${flags.delta})`;
-      panels.push(await annotatedPng(input.image, outcomeLayers(outcomes, input.patches), caption));
-    }
-    await saveSideBySide(flags.out, panels);
+    const panels: ComparisonPanel[] = [
+      { label: 'clean' },
+      ...(flags.control === false ? [] : [{ label: 'noise patch', setting: patchSetting(noise, flags) }]),
+      { label: `patch ${basename(flags.patch)}`, setting: patchSetting(patch, flags) },
+    ];
+    const counts = await renderComparison({ detector, imagePath: flags.image, faces, panels, delta: flags.delta, maxSide: flags.maxSide, outPath: flags.out });
     detector.dispose();
     const document = { image: flags.image, out: flags.out, faces: faces.length, facesFrom, counts, provenance: makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { patch: flags.patch, delta: flags.delta, alpha: flags.alpha, location: flags.location } }) };
     writeJsonAtomic(flags.out.replace(/\.png$/i, '') + '.json', document);

@@ -1,0 +1,32 @@
+// Scoring a patch on photos without annotations: the "ground truth" is the clean detector's own
+// faces above delta, so clean recall is 1 by construction and the patch's effect is what drops.
+// Only the 'all' subset is meaningful here (Easy/Medium/Hard come from WIDER FACE's .mat files).
+import type { FaceDetector } from '../detectors/types.js';
+import type { TrainingItem } from '../attacks/trainingSet.js';
+import { evaluateDetections } from '../eval/evaluateDetections.js';
+import type { EvaluationImage, EvaluationResult } from '../eval/types.js';
+import { detectOnImage, loadPatchedImage, type PatchSetting } from './patchedDetection.js';
+
+export async function evaluateOnPhotos(options: {
+  detector: FaceDetector;
+  items: readonly TrainingItem[];
+  setting?: PatchSetting;
+  delta: number;
+  maxSide: number;
+}): Promise<EvaluationResult> {
+  const images: EvaluationImage[] = [];
+  for (const item of options.items) {
+    const input = await loadPatchedImage(item.path, item.faces, options.setting, options.maxSide);
+    const found = await detectOnImage(options.detector, input.image, 0.02);
+    const s = input.scale;
+    const all = item.faces.map((_, i) => i);
+    images.push({
+      id: item.id,
+      faces: item.faces.slice(),
+      subsets: { easy: [], medium: [], hard: [], all },
+      detections: found.map((d) => ({ x: d.x / s, y: d.y / s, w: d.w / s, h: d.h / s, score: d.score })),
+      patches: input.patches.map((b) => ({ x: b.x / s, y: b.y / s, w: b.w / s, h: b.h / s })),
+    });
+  }
+  return evaluateDetections({ images, delta: options.delta });
+}
