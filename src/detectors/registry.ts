@@ -9,9 +9,35 @@ export function registerDetector(entry: DetectorEntry): void {
   detectorRegistry.register(entry.name, entry);
 }
 
-/** Build a registered detector by name; an unknown name lists the valid ones. */
+/**
+ * A family of detectors named by a prefix plus an argument, e.g. "onnx:<model.onnx>": names with a
+ * registered prefix go to its factory with the rest of the name, instead of the registry.
+ */
+export interface DetectorResolver {
+  prefix: string;
+  /** What the argument is, for help texts (e.g. "onnx:<file> with --detector-config <json>"). */
+  usage: string;
+  create(argument: string, options: DetectorCreateOptions): Promise<FaceDetector>;
+}
+
+const detectorResolvers = new Map<string, DetectorResolver>();
+
+export function registerDetectorResolver(resolver: DetectorResolver): void {
+  if (detectorResolvers.has(resolver.prefix)) throw new Error(`detector prefix "${resolver.prefix}" is registered twice`);
+  detectorResolvers.set(resolver.prefix, resolver);
+}
+
+export async function listDetectorResolvers(): Promise<DetectorResolver[]> {
+  await import('./builtin.js');
+  return [...detectorResolvers.values()];
+}
+
+/** Build a registered detector by name (or a prefixed name, see DetectorResolver); an unknown name lists the valid ones. */
 export async function createDetector(name: string, options: DetectorCreateOptions = {}): Promise<FaceDetector> {
   await import('./builtin.js');
+  for (const resolver of detectorResolvers.values()) {
+    if (name.startsWith(resolver.prefix)) return resolver.create(name.slice(resolver.prefix.length), options);
+  }
   return detectorRegistry.get(name).create(options);
 }
 
