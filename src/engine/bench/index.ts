@@ -1,0 +1,2 @@
+export * from './workloads.js';
+export * from './runBench.js';
