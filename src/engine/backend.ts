@@ -21,16 +21,21 @@ const loaders: BackendLoader[] = [
       try {
         await import(moduleName);
       } catch (error) {
-        throw new FacepatchError(`the torch backend is not available (${(error as Error).message})`);
+        const notBuilt = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+        throw new FacepatchError(
+          notBuilt
+            ? 'the torch backend is not built (run `npm run build:native`; it needs libtorch-dev or LIBTORCH)'
+            : `the torch backend is not available (${(error as Error).message})`,
+        );
       }
     },
   },
   {
     name: 'wasm',
     async load() {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      const { nodeModulePath } = await import('../config/paths.js');
-      wasm.setWasmPaths(`${nodeModulePath('@tensorflow/tfjs-backend-wasm', 'dist')}/`);
+      // Tuned: threads in Node ($FACEPATCH_WASM_THREADS), fast and complete gradient kernels.
+      const { setupWasmEngine } = await import('./wasm/index.js');
+      setupWasmEngine();
     },
   },
   { name: 'cpu', async load() {} },

@@ -6,7 +6,7 @@ export { TinyFaceDetector, createTinyFaceDetector, TINY_FACE_REFERENCE_NMS_IOU, 
 export { ssdHeads, decodeSsdBoxes, ssdParamsFromWeights, SSD_INPUT_SIZE, type SsdMobilenetV1Params } from './ssdMobilenetV1Net.js';
 export { tinyFaceEncodings, decodeTinyFace, tinyFaceAnchorBoxes, tinyFaceParamsFromWeights, TINY_FACE_ANCHORS, TINY_FACE_MEAN_RGB } from './tinyFaceDetectorNet.js';
 export { padToSquareAndResize, type SquareInput } from './squareInput.js';
-export { greedyNms, cornerIoU, type NmsSettings } from './greedyNms.js';
+export { greedyNms, cornerIoU, type NmsSettings as GreedyNmsSettings } from './greedyNms.js';
 export { rawToDetections, nmsSettings, type ClipRegion } from './rawToDetections.js';
 export { loadFaceApiWeights, loadWeightsManifest, faceApiModelDir } from './weights.js';
 export { BlazeFaceDetector, createBlazeFace, blazeFaceModelPath, blazeFaceAnchorCentres, decodeBlazeFace, BLAZEFACE_REFERENCE_NMS_IOU, type BlazeFaceResize } from './blazeFaceDetector.js';
