@@ -6,6 +6,8 @@ import { createDetector } from '../detectors/registry.js';
 import type { FaceDetector } from '../detectors/types.js';
 import { DEFAULT_ALPHA, parseLocation, PART_MASKS, type PartMask, type PatchLocation } from '../patch/placement.js';
 import { DEFAULT_PATCH_SIZE, initPatch, loadPatch, type Patch } from '../patch/patchFile.js';
+import { realFacePatch } from '../patch/realFace.js';
+import { defaultWiderRoot } from '../config/paths.js';
 import type { PatchSetting } from '../experiments/patchedDetection.js';
 import { FacepatchError } from '../util/errors.js';
 import { SeededRandom } from '../util/random.js';
@@ -75,12 +77,18 @@ export function addSeedOption(command: Command): Command {
 
 /**
  * The patch a --patch flag names: 'none' (clean images), 'noise' (the paper's unoptimised noise
- * control, drawn from --seed), or a patch file (.png or patch.json).
+ * control, drawn from --seed), 'face' (the real-face control, from WIDER FACE train under
+ * `root`), or a patch file (.png or patch.json; any image is resized to a square patch).
  */
-export async function patchFromFlag(value: string, seed: number): Promise<Patch | undefined> {
+export async function patchFromFlag(value: string, seed: number, root = defaultWiderRoot()): Promise<Patch | undefined> {
   if (value === 'none') return undefined;
   if (value === 'noise') return initPatch('noise', DEFAULT_PATCH_SIZE, new SeededRandom(seed));
-  if (!existsSync(value)) throw new FacepatchError(`--patch: "${value}" is neither none, noise nor an existing patch file`);
+  if (value === 'face') {
+    const face = await realFacePatch(root, DEFAULT_PATCH_SIZE);
+    note(`real-face control patch: ${face.source}`);
+    return face;
+  }
+  if (!existsSync(value)) throw new FacepatchError(`--patch: "${value}" is neither none, noise, face nor an existing patch file`);
   return loadPatch(value);
 }
 

@@ -68,7 +68,7 @@ async function detectionSourceFromOptions(
   if (!detectorGiven) {
     throw new FacepatchError('no detections to evaluate: pass --detections <dir> (a WIDER submission folder) or --detector <name>');
   }
-  const patch = await patchFromFlag(options.patch, options.seed);
+  const patch = await patchFromFlag(options.patch, options.seed, options.root);
   const { detector, backend } = await openDetector(options);
   const source = detectorDetectionSource({
     detector,
@@ -126,7 +126,7 @@ export function register(program: Command): void {
         .default([...EVAL_DEFAULT_BETAS], EVAL_DEFAULT_BETAS.join(',')),
     )
     .option('--max-images <n>', 'evaluate only the first N present images (sorted path order)', parsePositiveInt)
-    .option('--patch <patch>', 'with --detector: paste this patch on every face: none (clean), noise (unoptimised control from --seed), or a patch .png/.json', 'none')
+    .option('--patch <patch>', 'with --detector: paste this patch on every face: none (clean), noise (unoptimised control from --seed), face (real-face control from WIDER train), or a patch .png/.json', 'none')
     .option('--max-side <px>', 'with --detector: shrink images so the longer side is at most this (0 = original scale)', parseNonNegativeInt, 0)
     .option('--save-detections <dir>', 'with --detector: also write the detections as a WIDER submission folder');
   addDetectorOptions(evaluate);

@@ -56,7 +56,7 @@ export function register(program: Command): void {
   addSeedOption(command);
   command.action(async (flags: RenderFlags, cmd: Command) => {
     const { detector, backend } = await openDetector(flags);
-    const patch = await patchFromFlag(flags.patch, flags.seed);
+    const patch = await patchFromFlag(flags.patch, flags.seed, flags.root);
     const noise = await patchFromFlag('noise', flags.seed);
     const { image: clean, scale } = await loadScaledImage(flags.image, flags.maxSide);
     let faces = widerFacesFor(flags.image, flags.root);

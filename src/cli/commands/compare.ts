@@ -1,0 +1,67 @@
+// `facepatch compare`: one detector, several patches (controls and optimised ones), one table.
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { defaultWiderRoot } from '../../config/paths.js';
+import { makeProvenance } from '../../config/provenance.js';
+import { loadWiderFace } from '../../data/widerface/loadWiderFace.js';
+import { compareMarkdown, compareSettings, type CompareSetting } from '../../experiments/compare.js';
+import { createProgress, type Progress } from '../../util/progress.js';
+import { addDetectorOptions, addPlacementOptions, addSeedOption, openDetector, patchFromFlag, patchSetting, type DetectorFlags, type PlacementFlags } from '../commonOptions.js';
+import { emit, note } from '../output.js';
+import { parseFraction, parseNonNegativeInt, parsePositiveInt } from '../options.js';
+
+interface CompareFlags extends DetectorFlags, PlacementFlags {
+  patch: string[];
+  out: string;
+  root: string;
+  delta: number;
+  maxImages?: number;
+  maxSide: number;
+  seed: number;
+}
+
+const CONTROL_LABELS: Record<string, string> = { none: 'clean', noise: 'noise patch (unoptimised)', face: 'real-face patch (unoptimised)' };
+
+export function register(program: Command): void {
+  const command = program
+    .command('compare')
+    .description("evaluate several patches with one detector on WIDER FACE val (the paper's Tables 1 and 3, Fig. 8): table.md/csv, results.json, fbeta.svg/png")
+    .option('--patch <spec>', 'a setting: none, noise, face, or [label=]<patch .png/.json>; repeat the flag', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--root <dir>', 'WIDER FACE root', defaultWiderRoot())
+    .option('--delta <score>', 'score threshold delta', parseFraction, 0.99)
+    .option('--max-images <n>', 'only the first N present val images', parsePositiveInt)
+    .option('--max-side <px>', 'shrink images so the longer side is at most this (0 = original)', parseNonNegativeInt, 0);
+  addDetectorOptions(command);
+  addPlacementOptions(command);
+  addSeedOption(command);
+  command.action(async (flags: CompareFlags, cmd: Command) => {
+    const specs = flags.patch.length ? flags.patch : ['none', 'noise', 'face'];
+    const { detector, backend } = await openDetector(flags);
+    const settings: CompareSetting[] = [];
+    for (const spec of specs) {
+      const [label, value] = spec.includes('=') ? (spec.split(/=(.*)/s).slice(0, 2) as [string, string]) : [CONTROL_LABELS[spec] ?? basename(spec), spec];
+      settings.push({ label, setting: patchSetting(await patchFromFlag(value, flags.seed, flags.root), flags) });
+    }
+    const dataset = loadWiderFace({ root: flags.root, split: 'val', maxImages: flags.maxImages, onWarning: note });
+    const provenance = makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { patches: specs, delta: flags.delta, maxImages: flags.maxImages, maxSide: flags.maxSide, alpha: flags.alpha, location: flags.location, scale: flags.scale, part: flags.part } });
+    let progress: Progress | undefined;
+    const rows = await compareSettings({
+      detector,
+      dataset,
+      settings,
+      maxSide: flags.maxSide,
+      delta: flags.delta,
+      outDir: flags.out,
+      provenance,
+      onSetting: (label) => {
+        progress?.stop();
+        progress = createProgress({ label: `evaluate ${label}`, total: dataset.images.length });
+      },
+      onImage: () => progress?.tick(),
+    });
+    progress?.stop();
+    detector.dispose();
+    emit(cmd, { out: flags.out, rows: rows.map((r) => ({ label: r.label, precision: r.result.precision, recall: r.result.recall, ap: r.result.ap, afbeta: r.result.afbeta, criteria: r.result.criteria })), provenance }, () => compareMarkdown(rows, detector.name, flags.delta));
+  });
+}

@@ -1,0 +1,91 @@
+// One detector, several patch settings (the paper's controls and the optimised patches), one
+// evaluation on WIDER FACE val: the rows of Tables 1 and 3 and the curves of Fig. 8, written as
+// JSON, CSV, Markdown and an SVG figure.
+import sharp from 'sharp';
+import { join } from 'node:path';
+import type { Dataset } from '../data/types.js';
+import type { FaceDetector } from '../detectors/types.js';
+import { evaluateDataset } from '../eval/evaluateDataset.js';
+import type { EvaluationResult } from '../eval/types.js';
+import type { Provenance } from '../config/provenance.js';
+import { fbetaFigureSvg } from '../report/fbetaFigure.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite.js';
+import { detectorDetectionSource, type PatchSetting } from './patchedDetection.js';
+
+export interface CompareSetting {
+  label: string;
+  /** undefined = clean. */
+  setting?: PatchSetting;
+}
+
+export interface CompareRow {
+  label: string;
+  result: EvaluationResult;
+}
+
+const SUBSETS = ['easy', 'medium', 'hard', 'all'] as const;
+
+export async function compareSettings(options: {
+  detector: FaceDetector;
+  dataset: Dataset;
+  settings: CompareSetting[];
+  maxSide: number;
+  delta: number;
+  outDir: string;
+  provenance: Provenance;
+  onImage?: () => void;
+  onSetting?: (label: string) => void;
+}): Promise<CompareRow[]> {
+  const rows: CompareRow[] = [];
+  for (const s of options.settings) {
+    options.onSetting?.(s.label);
+    const source = detectorDetectionSource({ detector: options.detector, patch: s.setting, maxSide: options.maxSide });
+    const { result } = await evaluateDataset({ dataset: options.dataset, source, delta: options.delta, onImage: options.onImage });
+    rows.push({ label: s.label, result });
+    await writeCompareOutputs(options.outDir, rows, options.detector.name, options.delta, options.provenance);
+  }
+  return rows;
+}
+
+const pct = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(1));
+
+export function compareMarkdown(rows: readonly CompareRow[], detector: string, delta: number): string {
+  const betas = rows[0]?.result.betas ?? [];
+  const lines = [
+    `Precision / recall (%) at delta = ${delta} on WIDER FACE val, detector ${detector}; AP (official protocol) and AF_beta on 'all'.`,
+    '',
+    `| setting | ${SUBSETS.map((s) => `${s} P / R`).join(' | ')} | AP all | ${betas.map((b) => `AF(${b})`).join(' | ')} | patches detected |`,
+    `|---|${SUBSETS.map(() => '---').join('|')}|---|${betas.map(() => '---').join('|')}|---|`,
+    ...rows.map(({ label, result: r }) =>
+      `| ${label} | ${SUBSETS.map((s) => `${pct(r.precision[s])} / ${pct(r.recall[s])}`).join(' | ')} | ${pct(r.ap.all)} | ${betas.map((b) => (r.afbeta[String(b)] ?? null) === null ? 'n/a' : (r.afbeta[String(b)] as number).toFixed(3)).join(' | ')} | ${r.criteria.criterion2.patchesDetected} / ${r.criteria.criterion2.patches} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function compareCsv(rows: readonly CompareRow[]): string {
+  const betas = rows[0]?.result.betas ?? [];
+  const header = ['setting', ...SUBSETS.flatMap((s) => [`precision_${s}`, `recall_${s}`, `ap_${s}`]), ...betas.map((b) => `afbeta_${b}`), 'patches', 'patches_detected', 'faces_detected_all'];
+  const body = rows.map(({ label, result: r }) =>
+    [JSON.stringify(label), ...SUBSETS.flatMap((s) => [r.precision[s], r.recall[s], r.ap[s]]), ...betas.map((b) => r.afbeta[String(b)]), r.criteria.criterion2.patches, r.criteria.criterion2.patchesDetected, r.criteria.criterion1.facesDetected.all].join(','),
+  );
+  return `${[header.join(','), ...body].join('\n')}\n`;
+}
+
+async function writeCompareOutputs(outDir: string, rows: readonly CompareRow[], detector: string, delta: number, provenance: Provenance): Promise<void> {
+  writeJsonAtomic(join(outDir, 'results.json'), { detector, delta, provenance, rows: rows.map((r) => ({ label: r.label, ...r.result })) });
+  writeFileAtomic(join(outDir, 'table.md'), compareMarkdown(rows, detector, delta));
+  writeFileAtomic(join(outDir, 'table.csv'), compareCsv(rows));
+  const first = rows[0]?.result;
+  if (!first) return;
+  const svg = fbetaFigureSvg(
+    first.fbeta.thresholds,
+    first.betas.map((b) => ({
+      beta: String(b),
+      series: rows.map((r) => ({ label: r.label, values: r.result.fbeta.curves.all[String(b)] ?? [], area: r.result.fbeta.afbeta.all[String(b)] ?? null })),
+    })),
+    `Threshold-F_beta on WIDER FACE val (all), ${detector}`,
+  );
+  writeFileAtomic(join(outDir, 'fbeta.svg'), svg);
+  writeFileAtomic(join(outDir, 'fbeta.png'), await sharp(Buffer.from(svg)).png().toBuffer());
+}
