@@ -1,4 +1,5 @@
 // Photo-folder mode: the faces to attack are those the clean detector finds above delta.
+import * as tf from '@tensorflow/tfjs';
 import type { FaceDetector } from '../detectors/types.js';
 import type { Dataset, DatasetImage } from '../data/types.js';
 import { imageToTensor } from '../data/images/imageTensor.js';
@@ -13,8 +14,8 @@ export async function facesFromCleanDetector(
   const items: TrainingItem[] = [];
   for (const image of dataset.images) {
     const { image: rgb, scale } = await loadScaledImage(image.path, options.maxSide);
-    const batch = imageToTensor(rgb).expandDims(0);
-    const [detections = []] = await detector.detect(batch as never, { scoreThreshold: options.delta });
+    const batch = tf.tidy(() => imageToTensor(rgb).expandDims(0) as tf.Tensor4D);
+    const [detections = []] = await detector.detect(batch, { scoreThreshold: options.delta });
     batch.dispose();
     const faces = detections.map((d) => ({ x: d.x / scale, y: d.y / scale, w: d.w / scale, h: d.h / scale }));
     if (faces.length > 0) items.push({ id: image.id, path: image.path, faces });

@@ -44,7 +44,8 @@ export async function loadPatchedImage(path: string, faces: readonly Box[], sett
 
 /** Runs a detector on one RgbImage, returning detections in that image's pixels. */
 export async function detectOnImage(detector: FaceDetector, image: RgbImage, scoreThreshold: number): Promise<ScoredBox[]> {
-  const batch = imageToTensor(image).expandDims(0) as tf.Tensor4D;
+  // tidy: the [H, W, 3] tensor in between is freed too.
+  const batch = tf.tidy(() => imageToTensor(image).expandDims(0) as tf.Tensor4D);
   try {
     const [detections] = await detector.detect(batch, { scoreThreshold });
     return detections ?? [];
