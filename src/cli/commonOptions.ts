@@ -46,7 +46,12 @@ function parseDetectorConfig(value: string | undefined): Record<string, unknown>
 /** Activates the backend (printing which) and builds the detector. */
 export async function openDetector(flags: DetectorFlags): Promise<{ detector: FaceDetector; backend: string }> {
   const backend = await initBackend(flags.backend, note);
-  const detector = await createDetector(flags.detector, { weights: flags.weights, config: parseDetectorConfig(flags.detectorConfig) });
+  // onnx:<file> detectors read their config themselves, so errors name the config file and line.
+  const config =
+    flags.detector.startsWith('onnx:') && flags.detectorConfig !== undefined
+      ? existsSync(flags.detectorConfig) ? { file: flags.detectorConfig } : { json: flags.detectorConfig }
+      : parseDetectorConfig(flags.detectorConfig);
+  const detector = await createDetector(flags.detector, { weights: flags.weights, config });
   return { detector, backend };
 }
 

@@ -66,3 +66,17 @@ test('bad input names what is wrong', (t) => {
   assert.equal(missingPatch.status, 1);
   assert.match(missingPatch.stderr, /\/nonexistent\/patch.png/);
 });
+
+test('any ONNX face detector loads from the CLI with a JSON config (ULFD RFB-320 as the example)', (t) => {
+  const model = requireShared(t, 'models', 'ulfd', 'version-RFB-320_without_postprocessing.onnx');
+  if (!model) return;
+  const out = mkdtempSync(join(tmpdir(), 'facepatch-onnx-'));
+  const image = join(process.cwd(), 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg');
+  const r = runCli(['detect', '--detector', `onnx:${model}`, '--detector-config', join('examples', 'ulfd-rfb-320.detector.json'), '--backend', 'wasm', '--threshold', '0.9', '--out', out, image, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.ok(doc.results[0].faces >= 1, 'finds at least one face in sample1.jpg');
+  const bad = runCli(['detect', '--detector', `onnx:${model}`, '--detector-config', '{"input": {}, "scores": {"output": "nope"}}', '--backend', 'wasm', '--out', out, image]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /boxes|nope/);
+});
