@@ -1,7 +1,7 @@
 // A patch on disk: patch.png to look at, patch.json with the exact float values (base64 float32,
 // HWC) and where it came from. Initialisations: noise, a constant colour, an image file, a saved patch.
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { Provenance } from '../config/provenance.js';
 import { loadImage } from '../data/images/loadImage.js';
 import { resizeImage } from '../data/images/resizeImage.js';
@@ -116,9 +116,4 @@ export async function savePatch(base: string, patch: Patch, metadata: Record<str
   const document: PatchDocument = { format: 'facepatch-patch/1', size: patch.size, values: encodeValues(patch.values), ...metadata };
   writeJsonAtomic(`${base}.json`, document);
   await saveImagePng(`${base}.png`, { width: patch.size, height: patch.size, data: patch.values });
-}
-
-/** The conventional file names inside a run folder. */
-export function patchBase(dir: string, name = 'patch'): string {
-  return join(dir, name);
 }
