@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { detectorDetectionSource } from '../../src/experiments/patchedDetection.js';
+import type { ImageDetections } from '../../src/eval/detectionSource.js';
 import { facesFromCleanDetector } from '../../src/attacks/cleanFaces.js';
 import { saveImagePng } from '../../src/data/images/saveImagePng.js';
 import { SeededRandom } from '../../src/util/random.js';
@@ -26,7 +27,7 @@ test('detecting on (patched) images holds tf.memory flat and maps boxes back to 
     const source = detectorDetectionSource({ detector, patch: setting, maxSide: 32, scoreThreshold: 0.9 });
     await source.detectionsFor(image);
     const before = tf.memory().numTensors;
-    let result;
+    let result: ImageDetections | undefined;
     for (let i = 0; i < 5; i++) result = await source.detectionsFor(image);
     assert.equal(tf.memory().numTensors, before, 'no tensor leaks per image');
     const best = result!.detections[0]!;
