@@ -4,7 +4,7 @@ import type { FaceDetector } from '../detectors/types.js';
 import type { Dataset, DatasetImage } from '../data/types.js';
 import { imageToTensor } from '../data/images/imageTensor.js';
 import type { TrainingItem } from './trainingSet.js';
-import { loadScaledImage } from './trainingSet.js';
+import { loadScaledImage, toOriginalPixels } from './trainingSet.js';
 
 export async function facesFromCleanDetector(
   detector: FaceDetector,
@@ -17,7 +17,7 @@ export async function facesFromCleanDetector(
     const batch = tf.tidy(() => imageToTensor(rgb).expandDims(0) as tf.Tensor4D);
     const [detections = []] = await detector.detect(batch, { scoreThreshold: options.delta });
     batch.dispose();
-    const faces = detections.map((d) => ({ x: d.x / scale, y: d.y / scale, w: d.w / scale, h: d.h / scale }));
+    const faces = toOriginalPixels(detections, scale);
     if (faces.length > 0) items.push({ id: image.id, path: image.path, faces });
     options.onImage?.(image);
   }

@@ -40,3 +40,8 @@ export async function loadScaledImage(path: string, maxSide: number): Promise<Sc
 export function scaleBoxes(boxes: readonly Box[], scale: number): Box[] {
   return boxes.map((b) => ({ x: b.x * scale, y: b.y * scale, w: b.w * scale, h: b.h * scale }));
 }
+
+/** The inverse of scaleBoxes: boxes in a scaled image back to original pixels (other fields, e.g. score, kept). */
+export function toOriginalPixels<T extends Box>(boxes: readonly T[], scale: number): T[] {
+  return boxes.map((b) => ({ ...b, x: b.x / scale, y: b.y / scale, w: b.w / scale, h: b.h / scale }));
+}

@@ -7,7 +7,7 @@ import { imageToTensor } from '../data/images/imageTensor.js';
 import type { RgbImage } from '../data/images/rgbImage.js';
 import type { DetectionSource } from '../eval/detectionSource.js';
 import { writeSubmissionFile } from '../eval/submissionFiles.js';
-import { loadScaledImage, scaleBoxes } from '../attacks/trainingSet.js';
+import { loadScaledImage, scaleBoxes, toOriginalPixels } from '../attacks/trainingSet.js';
 import { buildPastePlan, pastePatch } from '../patch/paste.js';
 import type { PartMask, PlacementOptions } from '../patch/placement.js';
 import { placePatches, placementBox } from '../patch/placement.js';
@@ -67,10 +67,6 @@ export interface DetectorSourceOptions {
   description?: string;
 }
 
-function unscale(boxes: readonly ScoredBox[], scale: number): ScoredBox[] {
-  return boxes.map((b) => ({ x: b.x / scale, y: b.y / scale, w: b.w / scale, h: b.h / scale, score: b.score }));
-}
-
 /** Detections of a detector run on each (optionally patched) dataset image, in original-image pixels. */
 export function detectorDetectionSource(options: DetectorSourceOptions): DetectionSource {
   let images = 0;
@@ -86,9 +82,9 @@ export function detectorDetectionSource(options: DetectorSourceOptions): Detecti
       seconds += (Date.now() - started) / 1000;
       images++;
       patched += input.patches.length;
-      const detections = unscale(found, input.scale);
+      const detections = toOriginalPixels(found, input.scale);
       if (options.saveDir) writeSubmissionFile(options.saveDir, image.id, detections);
-      const patches = input.patches.map((b) => ({ x: b.x / input.scale, y: b.y / input.scale, w: b.w / input.scale, h: b.h / input.scale }));
+      const patches = toOriginalPixels(input.patches, input.scale);
       return options.patch ? { detections, patches } : { detections };
     },
     report() {

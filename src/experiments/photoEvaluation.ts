@@ -2,7 +2,7 @@
 // faces above delta, so clean recall is 1 by construction and the patch's effect is what drops.
 // Only the 'all' subset is meaningful here (Easy/Medium/Hard come from WIDER FACE's .mat files).
 import type { FaceDetector } from '../detectors/types.js';
-import type { TrainingItem } from '../attacks/trainingSet.js';
+import { toOriginalPixels, type TrainingItem } from '../attacks/trainingSet.js';
 import { evaluateDetections } from '../eval/evaluateDetections.js';
 import type { EvaluationImage, EvaluationResult } from '../eval/types.js';
 import { detectOnImage, loadPatchedImage, type PatchSetting } from './patchedDetection.js';
@@ -24,8 +24,8 @@ export async function evaluateOnPhotos(options: {
       id: item.id,
       faces: item.faces.slice(),
       subsets: { easy: [], medium: [], hard: [], all },
-      detections: found.map((d) => ({ x: d.x / s, y: d.y / s, w: d.w / s, h: d.h / s, score: d.score })),
-      patches: input.patches.map((b) => ({ x: b.x / s, y: b.y / s, w: b.w / s, h: b.h / s })),
+      detections: toOriginalPixels(found, s),
+      patches: toOriginalPixels(input.patches, s),
     });
   }
   return evaluateDetections({ images, delta: options.delta });

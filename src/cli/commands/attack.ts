@@ -14,7 +14,8 @@ import { facesFromCleanDetector } from '../../attacks/cleanFaces.js';
 import { DEFAULT_PATCH_SIZE } from '../../patch/patchFile.js';
 import { NO_EOT } from '../../patch/photometric.js';
 import { writeJsonAtomic } from '../../util/atomicWrite.js';
-import { createProgress, type Progress } from '../../util/progress.js';
+import { createProgress } from '../../util/progress.js';
+import { epochProgress } from '../epochProgress.js';
 import { addDetectorOptions, addPlacementOptions, addSeedOption, openDetector, placementFromFlags, type DetectorFlags, type PlacementFlags } from '../commonOptions.js';
 import { emit, note } from '../output.js';
 import { parseFraction, parseNonNegativeInt, parseNumber, parsePositiveInt } from '../options.js';
@@ -134,8 +135,7 @@ export function register(program: Command): void {
     };
     const provenance = makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { ...config, data: dataDescription } });
     writeJsonAtomic(join(flags.out, 'run.json'), { provenance, data: dataDescription, trainingImages: items.length, faces });
-    let progress: Progress | undefined;
-    let currentEpoch = 0;
+    const progress = epochProgress(config.epochs);
     const result = await runAttack({
       config,
       detector,
@@ -143,18 +143,11 @@ export function register(program: Command): void {
       outDir: flags.out,
       resume: flags.resume,
       provenance,
-      onImage: ({ epoch, loss, samples }) => {
-        if (epoch !== currentEpoch) {
-          progress?.stop();
-          progress = createProgress({ label: `epoch ${epoch}/${config.epochs}, images`, total: items.length, fields: { loss: '-', samples: 0 } });
-          currentEpoch = epoch;
-        }
-        progress?.tick(1, { loss: loss.toFixed(4), samples });
-      },
+      onImage: progress.onImage,
       onEpoch: (r) =>
         note(`epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, ${r.samples} samples on ${r.imagesWithSamples}/${r.images} images, faces with a sample ${r.facesWithSamples}/${r.faces} (${r.faces ? ((100 * r.facesWithSamples) / r.faces).toFixed(1) : 0}%), ${r.seconds.toFixed(0)} s`),
     });
-    progress?.stop();
+    progress.stop();
     detector.dispose();
     const last = result.history[result.history.length - 1];
     emit(

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { makeProvenance } from '../../config/provenance.js';
 import { selectionRegistry } from '../../attacks/selection/registry.js';
 import { runDemo } from '../../experiments/demo.js';
-import { createProgress, type Progress } from '../../util/progress.js';
+import { epochProgress } from '../epochProgress.js';
 import { addDetectorOptions, addSeedOption, openDetector, type DetectorFlags } from '../commonOptions.js';
 import { emit, formatTable, note } from '../output.js';
 import { parseFraction, parseNonNegativeInt, parseNumber, parsePositiveInt } from '../options.js';
@@ -39,8 +39,7 @@ export function register(program: Command): void {
   command.action(async (flags: DemoFlags, cmd: Command) => {
     const { detector, backend } = await openDetector(flags);
     const provenance = makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { ...flags } });
-    let progress: Progress | undefined;
-    let epochShown = 0;
+    const progress = epochProgress(flags.epochs);
     const summary = await runDemo({
       detector,
       photos: samplePhotos(),
@@ -54,16 +53,9 @@ export function register(program: Command): void {
       resume: flags.resume,
       provenance,
       onStage: note,
-      onImage: ({ epoch, total, loss, samples }) => {
-        if (epoch !== epochShown) {
-          progress?.stop();
-          progress = createProgress({ label: `epoch ${epoch}/${flags.epochs}`, total, fields: { loss: '-', samples: 0 } });
-          epochShown = epoch;
-        }
-        progress?.tick(1, { loss: loss.toFixed(4), samples });
-      },
+      onImage: progress.onImage,
     });
-    progress?.stop();
+    progress.stop();
     detector.dispose();
     const pct = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(1));
     emit(cmd, { out: flags.out, ...summary, provenance }, () =>

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { nodeModulePath } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
 import { detectOnImage } from '../../experiments/patchedDetection.js';
-import { loadScaledImage } from '../../attacks/trainingSet.js';
+import { loadScaledImage, toOriginalPixels } from '../../attacks/trainingSet.js';
 import { saveAnnotatedPng } from '../../report/annotate.js';
 import { writeJsonAtomic } from '../../util/atomicWrite.js';
 import { createProgress } from '../../util/progress.js';
@@ -45,7 +45,7 @@ export function register(program: Command): void {
       const seconds = (Date.now() - started) / 1000;
       const name = basename(path, extname(path));
       await saveAnnotatedPng(join(flags.out, `${name}.png`), image, [{ boxes: found, colour: '#1f5fff', labelScores: true }], `${detector.name}: ${found.length} faces >= ${flags.threshold}`);
-      const detections = found.map((d) => ({ x: d.x / scale, y: d.y / scale, w: d.w / scale, h: d.h / scale, score: d.score }));
+      const detections = toOriginalPixels(found, scale);
       writeJsonAtomic(join(flags.out, `${name}.json`), { image: path, width: Math.round(image.width / scale), height: Math.round(image.height / scale), detections, seconds, provenance });
       results.push({ image: path, faces: detections.length, png: join(flags.out, `${name}.png`), seconds });
       progress.tick();

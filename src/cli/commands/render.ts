@@ -9,7 +9,7 @@ import { readWiderAnnotations } from '../../data/widerface/annotationParser.js';
 import { widerAnnotationFile, widerImagesDir } from '../../data/widerface/widerLayout.js';
 import type { Split } from '../../data/types.js';
 import { detectOnImage } from '../../experiments/patchedDetection.js';
-import { loadScaledImage } from '../../attacks/trainingSet.js';
+import { loadScaledImage, toOriginalPixels } from '../../attacks/trainingSet.js';
 import { renderComparison, type ComparisonPanel } from '../../report/comparison.js';
 import { writeJsonAtomic } from '../../util/atomicWrite.js';
 import type { Box } from '../../util/geometry.js';
@@ -61,7 +61,7 @@ export function register(program: Command): void {
     const { image: clean, scale } = await loadScaledImage(flags.image, flags.maxSide);
     let faces = widerFacesFor(flags.image, flags.root);
     const facesFrom = faces ? 'WIDER FACE annotation' : `clean ${detector.name} detections >= ${flags.delta}`;
-    if (!faces) faces = (await detectOnImage(detector, clean, flags.delta)).map((d) => ({ x: d.x / scale, y: d.y / scale, w: d.w / scale, h: d.h / scale }));
+    if (!faces) faces = toOriginalPixels(await detectOnImage(detector, clean, flags.delta), scale);
     note(`faces: ${faces.length} from ${facesFrom}`);
     const panels: ComparisonPanel[] = [
       { label: 'clean' },
