@@ -6,5 +6,6 @@ import './faceapi/faceBoxesDetector.js';
 import './retinaface/register.js';
 import './ulfd/register.js';
 import './mtcnn/register.js';
+import './sln/register.js';
 import './onnx/resolver.js';
 export {};

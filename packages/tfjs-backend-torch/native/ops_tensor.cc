@@ -261,6 +261,28 @@ TORCH_OP(batchNorm) {
   return out;
 }
 
+// batchNormTrain(x NHWC, scale, offset, runningMean, runningVar, momentum, epsilon) ->
+// [y, batchMean, batchInvStd, newRunningMean, newRunningVar]: ATen's fused training batch norm
+// (one statistics pass and one normalising pass over channels_last memory). The running
+// statistics are updated on copies, so tfjs tensors stay immutable.
+TORCH_OP(batchNormTrain) {
+  at::Tensor x = a.tensor(0).permute({0, 3, 1, 2});
+  at::Tensor runningMean = a.tensor(3).clone(), runningVar = a.tensor(4).clone();
+  auto result = at::native_batch_norm(x, a.tensor(1), a.tensor(2), runningMean, runningVar, true, a.f64(5), a.f64(6));
+  return std::vector<at::Tensor>{std::get<0>(result).permute({0, 2, 3, 1}), std::get<1>(result), std::get<2>(result),
+                                 runningMean, runningVar};
+}
+
+// batchNormTrainGrad(dy NHWC, x NHWC, scale, batchMean, batchInvStd, epsilon) -> [dx, dScale, dOffset].
+TORCH_OP(batchNormTrainGrad) {
+  at::Tensor dy = a.tensor(0).permute({0, 3, 1, 2}), x = a.tensor(1).permute({0, 3, 1, 2});
+  // ATen's backward kernels want the gradient in the input's memory format
+  if (!dy.is_contiguous(at::MemoryFormat::ChannelsLast)) dy = dy.contiguous(at::MemoryFormat::ChannelsLast);
+  auto grads = at::native_batch_norm_backward(dy, x, a.tensor(2), at::Tensor(), at::Tensor(), a.tensor(3), a.tensor(4),
+                                              true, a.f64(5), {true, true, true});
+  return std::vector<at::Tensor>{std::get<0>(grads).permute({0, 2, 3, 1}), std::get<1>(grads), std::get<2>(grads)};
+}
+
 TORCH_OP(softmax) {
   at::Tensor x = a.tensor(0);
   return at::softmax(x, a.i64(1));

@@ -1,9 +1,14 @@
-// Layers of the SLN networks as plain, unfused tfjs ops (fused conv with bias computes filter
-// gradients eagerly; resizeBilinear's gradient fails for non-square maps on the cpu backend).
+// Layers of the SLN networks. Two paths, chosen by mode:
+// - eval: batch norm is folded into the convolution and the conv, bias and activation run as one
+//   fused kernel whose hand-written gradient goes to the input only (the weights are frozen), so
+//   an attack's backward pass costs one transposed convolution per layer and nothing else;
+// - train: explicit-padding conv, batch statistics with a hand-written batch-norm gradient (six
+//   elementwise ops instead of tfjs's generic moments/batchNorm chain), then the activation.
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './params.js';
 
 export type Mode = 'train' | 'eval';
+export type Activation = 'linear' | 'relu' | 'leakyrelu';
 
 export interface ConvSpec {
   kernel: number;
@@ -11,18 +16,79 @@ export interface ConvSpec {
   /** Symmetric zero padding (PyTorch's Conv2d padding). */
   pad?: number;
   bias?: boolean;
+  /** One filter per input channel (filter [k, k, channels, 1]). */
+  depthwise?: boolean;
 }
 
 export function defineConv(store: ParamStore, name: string, inChannels: number, outChannels: number, spec: ConvSpec): void {
-  store.convFilter(`${name}.weight`, spec.kernel, spec.kernel, inChannels, outChannels);
+  if (spec.depthwise) store.convFilter(`${name}.weight`, spec.kernel, spec.kernel, inChannels, 1);
+  else store.convFilter(`${name}.weight`, spec.kernel, spec.kernel, inChannels, outChannels);
   if (spec.bias) store.constant(`${name}.bias`, [outChannels], 0);
 }
 
-export function conv(store: ParamStore, name: string, x: tf.Tensor4D, spec: ConvSpec): tf.Tensor4D {
-  const pad = spec.pad ?? 0;
-  const padded = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
-  const y = tf.conv2d(padded, store.get(`${name}.weight`) as tf.Tensor4D, spec.stride ?? 1, 'valid');
-  return spec.bias ? (tf.add(y, store.get(`${name}.bias`)) as tf.Tensor4D) : y;
+/** tfjs reads a numeric pad as that many zeros on every side (no tf.pad copy). */
+function padding(spec: ConvSpec): number {
+  return spec.pad ?? 0;
+}
+
+function plainConv(x: tf.Tensor4D, filter: tf.Tensor4D, spec: ConvSpec): tf.Tensor4D {
+  const stride = spec.stride ?? 1;
+  return spec.depthwise ? tf.depthwiseConv2d(x, filter, stride, padding(spec)) : tf.conv2d(x, filter, stride, padding(spec));
+}
+
+function activate(x: tf.Tensor4D, activation: Activation, leakyAlpha: number): tf.Tensor4D {
+  if (activation === 'relu') return tf.relu(x);
+  if (activation === 'leakyrelu') return tf.leakyRelu(x, leakyAlpha);
+  return x;
+}
+
+/**
+ * conv + bias + activation with frozen weights: one fused kernel forward; backward only to the
+ * input (activation mask, then the convolution's input gradient). Filter and bias are saved
+ * through the tape so an inner tidy cannot free them before the backward pass.
+ */
+export function frozenConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, spec: ConvSpec, activation: Activation = 'linear', leakyAlpha = 0.1): tf.Tensor4D {
+  const stride = spec.stride ?? 1;
+  const pad = padding(spec);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+    // the kernel itself: tf.fused.* silently unfuses relu whenever a gradient tape is open
+    const y = tf.engine().runKernel(spec.depthwise ? 'FusedDepthwiseConv2D' : 'FusedConv2D', { x: input, filter, bias }, {
+      strides: [stride, stride], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation, leakyreluAlpha: leakyAlpha,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    save([y, filter]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [out, w] = saved as [tf.Tensor4D, tf.Tensor4D];
+        let g = dy;
+        if (activation === 'relu') g = tf.mul(dy, tf.step(out));
+        else if (activation === 'leakyrelu') g = tf.mul(dy, tf.where(tf.greater(out, 0), tf.onesLike(out), tf.fill(out.shape, leakyAlpha)));
+        const inputShape = input.shape;
+        if (spec.depthwise) {
+          return [tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: g, filter: w }, { strides: [stride, stride], pad, dilations: [1, 1], inputShape }) as tf.Tensor4D];
+        }
+        return [tf.conv2dTranspose(g, w, inputShape as [number, number, number, number], stride, pad)];
+      },
+    };
+  });
+  return op(x) as tf.Tensor4D;
+}
+
+/** A convolution with optional bias and activation (no batch norm). */
+export function conv(store: ParamStore, name: string, x: tf.Tensor4D, spec: ConvSpec, mode: Mode = 'train', activation: Activation = 'linear', leakyAlpha = 0.1): tf.Tensor4D {
+  const filter = store.get(`${name}.weight`) as tf.Variable<tf.Rank.R4>;
+  if (mode === 'eval') {
+    const bias = spec.bias ? (store.get(`${name}.bias`) as tf.Variable<tf.Rank.R1>) : tf.zeros([spec.depthwise ? filter.shape[2] : filter.shape[3]]) as tf.Tensor1D;
+    return frozenConv(x, filter, bias, spec, activation, leakyAlpha);
+  }
+  if (spec.bias && !spec.depthwise && activation !== 'leakyrelu') {
+    // training needs the filter gradient anyway, so the fused kernel costs nothing extra here
+    return tf.fused.conv2d({ x, filter, strides: spec.stride ?? 1, pad: padding(spec), bias: store.get(`${name}.bias`), activation });
+  }
+  let y = plainConv(x, filter, spec);
+  if (spec.bias) y = tf.add(y, store.get(`${name}.bias`));
+  return activate(y, activation, leakyAlpha);
 }
 
 export function defineBatchNorm(store: ParamStore, name: string, channels: number): void {
@@ -32,20 +98,84 @@ export function defineBatchNorm(store: ParamStore, name: string, channels: numbe
   store.buffer(`${name}.running_var`, [channels], 1);
 }
 
-/** Batch norm: batch statistics in training (running averages updated), running ones in eval. */
-export function batchNorm(store: ParamStore, name: string, x: tf.Tensor4D, mode: Mode, momentum = 0.1, epsilon = 1e-5): tf.Tensor4D {
+/**
+ * Training-mode batch norm over [N, H, W, C] with batch statistics; running averages updated
+ * (PyTorch's momentum and unbiased variance). Backward, with x^ the normalised input and M = NHW:
+ * dbeta = sum dy, dgamma = sum dy x^, dx = gamma / sigma (dy - dbeta / M - x^ dgamma / M).
+ */
+export function batchNormTrain(store: ParamStore, name: string, x: tf.Tensor4D, momentum = 0.1, epsilon = 1e-5): tf.Tensor4D {
   const gamma = store.get(`${name}.weight`);
   const beta = store.get(`${name}.bias`);
   const runningMean = store.get(`${name}.running_mean`);
   const runningVar = store.get(`${name}.running_var`);
-  if (mode === 'eval') return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon) as tf.Tensor4D;
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  tf.tidy(() => {
-    const n = x.size / x.shape[3];
-    runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)));
-    runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(variance, (momentum * n) / Math.max(1, n - 1))));
+  if (tf.getBackend() === 'torch') return batchNormTrainNative(x, gamma, beta, runningMean, runningVar, momentum, epsilon);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const { mean, variance } = tf.moments(input, [0, 1, 2]);
+    const count = input.size / input.shape[3];
+    tf.tidy(() => {
+      runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)));
+      runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(variance, (momentum * count) / Math.max(1, count - 1))));
+    });
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const normalised = tf.mul(tf.sub(input, mean), invStd) as tf.Tensor4D;
+    save([normalised, invStd, g]);
+    return {
+      value: tf.add(tf.mul(normalised, g), b) as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [xHat, inv, scale] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+        const dBeta = tf.sum(dy, [0, 1, 2]);
+        const dGamma = tf.sum(tf.mul(dy, xHat), [0, 1, 2]);
+        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(xHat, tf.div(dGamma, count)));
+        const dx = tf.mul(centred, tf.mul(scale, inv));
+        return [dx, dGamma, dBeta];
+      },
+    };
   });
-  return tf.batchNorm(x, mean, variance, beta, gamma, epsilon) as tf.Tensor4D;
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/** The same on the torch backend: ATen's fused batch-norm kernels, forward and backward. */
+function batchNormTrainNative(x: tf.Tensor4D, gamma: tf.Variable, beta: tf.Variable, runningMean: tf.Variable, runningVar: tf.Variable, momentum: number, epsilon: number): tf.Tensor4D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const [y, batchMean, batchInvStd, newMean, newVar] = tf.engine().runKernel(
+      'TorchBatchNormTrain', { x: input, scale: g, offset: b, runningMean, runningVariance: runningVar }, { momentum, epsilon },
+    ) as tf.Tensor[];
+    runningMean.assign(newMean as tf.Tensor1D);
+    runningVar.assign(newVar as tf.Tensor1D);
+    tf.dispose([newMean!, newVar!]);
+    save([input, g, batchMean!, batchInvStd!]);
+    return {
+      value: y as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [xs, scale, mean, invStd] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        return tf.engine().runKernel('TorchBatchNormTrainGrad', { dy, x: xs, scale, batchMean: mean, batchInvStd: invStd }, { epsilon }) as tf.Tensor[];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/** Batch norm: batch statistics in training (running averages updated), running ones in eval. */
+export function batchNorm(store: ParamStore, name: string, x: tf.Tensor4D, mode: Mode, momentum = 0.1, epsilon = 1e-5): tf.Tensor4D {
+  if (mode === 'train') return batchNormTrain(store, name, x, momentum, epsilon);
+  return tf.batchNorm(x, store.get(`${name}.running_mean`), store.get(`${name}.running_var`), store.get(`${name}.bias`), store.get(`${name}.weight`), epsilon) as tf.Tensor4D;
+}
+
+/**
+ * conv -> batch norm -> activation. In eval mode the batch norm is folded into the filter and a
+ * bias (w' = w gamma / sigma, b' = beta - mean gamma / sigma) and the whole layer is one frozen
+ * fused convolution.
+ */
+export function convBn(store: ParamStore, convName: string, bnName: string, x: tf.Tensor4D, spec: ConvSpec, mode: Mode, activation: Activation = 'linear', leakyAlpha = 0.1, epsilon = 1e-5): tf.Tensor4D {
+  if (mode === 'train') return activate(batchNormTrain(store, bnName, plainConv(x, store.get(`${convName}.weight`) as tf.Tensor4D, spec), 0.1, epsilon), activation, leakyAlpha);
+  const scale = tf.mul(store.get(`${bnName}.weight`), tf.rsqrt(tf.add(store.get(`${bnName}.running_var`), epsilon))) as tf.Tensor1D;
+  const bias = tf.sub(store.get(`${bnName}.bias`), tf.mul(store.get(`${bnName}.running_mean`), scale)) as tf.Tensor1D;
+  const filter = store.get(`${convName}.weight`) as tf.Tensor4D;
+  // the scale runs along the output channels: the last axis, or the channel axis of a depthwise filter
+  const folded = spec.depthwise ? tf.mul(filter, tf.reshape(scale, [1, 1, -1, 1])) : tf.mul(filter, scale);
+  return frozenConv(x, folded as tf.Tensor4D, bias, spec, activation, leakyAlpha);
 }
 
 /** 3x3 max pooling, stride 2, padding 1 (ResNet's stem), with -inf padding as PyTorch. */
@@ -56,21 +186,31 @@ export function maxPoolStem(x: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * Bilinear x2 upsampling with half-pixel centres (PyTorch's align_corners=False, edges clamped),
- * cropped to (height, width). Built from slices and a reshape so its gradient works everywhere:
- * out[2i] = 0.25 x[i-1] + 0.75 x[i], out[2i+1] = 0.75 x[i] + 0.25 x[i+1].
+ * cropped to (height, width). On the torch backend this is its native resize (and gradient); on
+ * the others it is built from slices and a reshape, because the cpu backend's resizeBilinear
+ * gradient fails for non-square maps: out[2i] = 0.25 x[i-1] + 0.75 x[i], out[2i+1] = 0.75 x[i] + 0.25 x[i+1].
  */
 export function upsample2x(x: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  if (tf.getBackend() === 'torch') {
+    const up = tf.image.resizeBilinear(x, [2 * h, 2 * w], false, true);
+    return height === 2 * h && width === 2 * w ? up : tf.slice(up, [0, 0, 0, 0], [-1, height, width, -1]);
+  }
+  return upsample2xBySlices(x, height, width);
+}
+
+export function upsample2xBySlices(x: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
   const along = (t: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D => {
     const n = t.shape[axis];
-    const first = tf.slice(t, axis === 1 ? [0, 0, 0, 0] : [0, 0, 0, 0], axis === 1 ? [-1, 1, -1, -1] : [-1, -1, 1, -1]);
+    const first = tf.slice(t, [0, 0, 0, 0], axis === 1 ? [-1, 1, -1, -1] : [-1, -1, 1, -1]);
     const last = tf.slice(t, axis === 1 ? [0, n - 1, 0, 0] : [0, 0, n - 1, 0], axis === 1 ? [-1, 1, -1, -1] : [-1, -1, 1, -1]);
     const previous = n > 1 ? tf.concat([first, tf.slice(t, [0, 0, 0, 0], axis === 1 ? [-1, n - 1, -1, -1] : [-1, -1, n - 1, -1])], axis) : first;
     const next = n > 1 ? tf.concat([tf.slice(t, axis === 1 ? [0, 1, 0, 0] : [0, 0, 1, 0], axis === 1 ? [-1, n - 1, -1, -1] : [-1, -1, n - 1, -1]), last], axis) : last;
     const even = tf.add(tf.mul(previous, 0.25), tf.mul(t, 0.75));
     const odd = tf.add(tf.mul(t, 0.75), tf.mul(next, 0.25));
-    const [b, h, w, c] = t.shape;
+    const [b, hh, ww, c] = t.shape;
     const interleaved = tf.stack([even, odd], axis + 1);
-    return (axis === 1 ? tf.reshape(interleaved, [b, 2 * h, w, c]) : tf.reshape(interleaved, [b, h, 2 * w, c])) as tf.Tensor4D;
+    return (axis === 1 ? tf.reshape(interleaved, [b, 2 * hh, ww, c]) : tf.reshape(interleaved, [b, hh, 2 * ww, c])) as tf.Tensor4D;
   };
   const up = along(along(x, 1), 2);
   return tf.slice(up, [0, 0, 0, 0], [-1, height, width, -1]);

@@ -4,7 +4,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom } from '../../util/random.js';
 
+/** tfjs variable names are global: each store prefixes its own, so networks can coexist. */
+let storeCount = 0;
+
 export class ParamStore {
+  /** Prefix of this store's tfjs variable names ("store3/"); the maps are keyed without it. */
+  readonly variablePrefix = `store${storeCount++}/`;
   readonly params = new Map<string, tf.Variable>();
   /** Batch-norm running statistics: state, not trained by gradients. */
   readonly buffers = new Map<string, tf.Variable>();
@@ -25,7 +30,7 @@ export class ParamStore {
   }
 
   buffer(name: string, shape: number[], value: number): tf.Variable {
-    const v = tf.variable(tf.fill(shape, value), false, `${name}`);
+    const v = tf.variable(tf.fill(shape, value), false, `${this.variablePrefix}${name}`);
     this.buffers.set(name, v);
     return v;
   }
@@ -41,7 +46,7 @@ export class ParamStore {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
     for (let i = 0; i < size; i++) values[i] = sample();
-    const v = tf.variable(tf.tensor(values, shape), true, name);
+    const v = tf.variable(tf.tensor(values, shape), true, `${this.variablePrefix}${name}`);
     this.params.set(name, v);
     return v;
   }

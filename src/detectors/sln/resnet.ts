@@ -2,7 +2,7 @@
 // (strides 4, 8, 16, 32) for the FPN.
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './params.js';
-import { batchNorm, conv, defineBatchNorm, defineConv, maxPoolStem, type Mode } from './layers.js';
+import { convBn, defineBatchNorm, defineConv, maxPoolStem, type Mode } from './layers.js';
 
 export interface ResNetSpec {
   block: 'basic' | 'bottleneck';
@@ -63,15 +63,15 @@ export function defineResNet(store: ParamStore, spec: ResNetSpec): Backbone {
   const block = (x: tf.Tensor4D, b: BlockPlan, mode: Mode): tf.Tensor4D => {
     let y: tf.Tensor4D;
     if (spec.block === 'basic') {
-      y = tf.relu(batchNorm(store, `${b.name}.bn1`, conv(store, `${b.name}.conv1`, x, { kernel: 3, stride: b.stride, pad: 1 }), mode));
-      y = batchNorm(store, `${b.name}.bn2`, conv(store, `${b.name}.conv2`, y, { kernel: 3, pad: 1 }), mode);
+      y = convBn(store, `${b.name}.conv1`, `${b.name}.bn1`, x, { kernel: 3, stride: b.stride, pad: 1 }, mode, 'relu');
+      y = convBn(store, `${b.name}.conv2`, `${b.name}.bn2`, y, { kernel: 3, pad: 1 }, mode);
     } else {
-      y = tf.relu(batchNorm(store, `${b.name}.bn1`, conv(store, `${b.name}.conv1`, x, { kernel: 1 }), mode));
-      y = tf.relu(batchNorm(store, `${b.name}.bn2`, conv(store, `${b.name}.conv2`, y, { kernel: 3, stride: b.stride, pad: 1 }), mode));
-      y = batchNorm(store, `${b.name}.bn3`, conv(store, `${b.name}.conv3`, y, { kernel: 1 }), mode);
+      y = convBn(store, `${b.name}.conv1`, `${b.name}.bn1`, x, { kernel: 1 }, mode, 'relu');
+      y = convBn(store, `${b.name}.conv2`, `${b.name}.bn2`, y, { kernel: 3, stride: b.stride, pad: 1 }, mode, 'relu');
+      y = convBn(store, `${b.name}.conv3`, `${b.name}.bn3`, y, { kernel: 1 }, mode);
     }
     const shortcut = b.downsample
-      ? batchNorm(store, `${b.name}.downsample.1`, conv(store, `${b.name}.downsample.0`, x, { kernel: 1, stride: b.stride }), mode)
+      ? convBn(store, `${b.name}.downsample.0`, `${b.name}.downsample.1`, x, { kernel: 1, stride: b.stride }, mode)
       : x;
     return tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
   };
@@ -79,7 +79,7 @@ export function defineResNet(store: ParamStore, spec: ResNetSpec): Backbone {
   return {
     channels: WIDTHS.map((w) => w * expansion) as [number, number, number, number],
     forward(x, mode) {
-      let y = tf.relu(batchNorm(store, 'bn1', conv(store, 'conv1', x, { kernel: 7, stride: 2, pad: 3 }), mode));
+      let y = convBn(store, 'conv1', 'bn1', x, { kernel: 7, stride: 2, pad: 3 }, mode, 'relu');
       y = maxPoolStem(y);
       const outputs: tf.Tensor4D[] = [];
       for (const stage of stages) {
