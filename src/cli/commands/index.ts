@@ -10,5 +10,6 @@ import { register as methods } from './methods.js';
 import { register as detect } from './detect.js';
 import { register as demo } from './demo.js';
 import { register as render } from './render.js';
+import { register as trainDetector } from './trainDetector.js';
 
-export const commandModules: ((program: Command) => void)[] = [demo, dataset, detectors, detect, methods, attack, evaluate, compare, render, bench];
+export const commandModules: ((program: Command) => void)[] = [demo, dataset, detectors, detect, methods, attack, evaluate, compare, render, trainDetector, bench];
