@@ -1,9 +1,10 @@
-// face-api's SSD MobileNetV1 face detector as plain differentiable tfjs ops (no tf.unstack, no
-// fused convolutions). Layer layout, strides and the box decoding follow face-api's
+// face-api's SSD MobileNetV1 face detector as differentiable tfjs ops (no tf.unstack; frozen fused
+// convolutions with input-only gradients, ../frozenFusedConv.ts). Layer layout, strides and the box decoding follow face-api's
 // src/ssdMobilenetv1/{mobileNetV1,predictionLayer,outputLayer}.ts; depthwise batch norm is folded
 // into the filters, which changes results only by float rounding.
 import * as tf from '@tensorflow/tfjs';
 import { requireWeight } from './weights.js';
+import { frozenFusedConv } from '../frozenFusedConv.js';
 
 const MODEL = 'ssd_mobilenetv1_model';
 /** face-api's batch-norm epsilon (a float32 0.001). */
@@ -93,16 +94,17 @@ export function ownedTensors(params: SsdMobilenetV1Params): tf.Tensor[] {
   return [...owned, params.priors];
 }
 
+// Frozen fused convolutions: one kernel per layer forward, input-only gradients backward.
 function convRelu6(x: tf.Tensor4D, c: Conv, stride: 1 | 2): tf.Tensor4D {
-  return tf.clipByValue(tf.add(tf.conv2d(x, c.filters, stride, 'same'), c.bias), 0, 6) as tf.Tensor4D;
+  return frozenFusedConv(x, c.filters, c.bias, { stride, pad: 'same' }, 'relu6');
 }
 
 function depthwiseRelu6(x: tf.Tensor4D, c: Conv, stride: 1 | 2): tf.Tensor4D {
-  return tf.clipByValue(tf.add(tf.depthwiseConv2d(x, c.filters, stride, 'same'), c.bias), 0, 6) as tf.Tensor4D;
+  return frozenFusedConv(x, c.filters, c.bias, { stride, pad: 'same', depthwise: true }, 'relu6');
 }
 
 function conv1x1(x: tf.Tensor4D, c: Conv): tf.Tensor4D {
-  return tf.add(tf.conv2d(x, c.filters, 1, 'same'), c.bias) as tf.Tensor4D;
+  return frozenFusedConv(x, c.filters, c.bias, { pad: 'same' });
 }
 
 export interface SsdHeads {

@@ -6,6 +6,7 @@
 //   elementwise ops instead of tfjs's generic moments/batchNorm chain), then the activation.
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './params.js';
+import { frozenFusedConv } from '../frozenFusedConv.js';
 
 export type Mode = 'train' | 'eval';
 export type Activation = 'linear' | 'relu' | 'leakyrelu';
@@ -42,37 +43,9 @@ function activate(x: tf.Tensor4D, activation: Activation, leakyAlpha: number): t
   return x;
 }
 
-/**
- * conv + bias + activation with frozen weights: one fused kernel forward; backward only to the
- * input (activation mask, then the convolution's input gradient). Filter and bias are saved
- * through the tape so an inner tidy cannot free them before the backward pass.
- */
+/** conv + bias + activation with frozen weights (see ../frozenFusedConv.ts). */
 export function frozenConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, spec: ConvSpec, activation: Activation = 'linear', leakyAlpha = 0.1): tf.Tensor4D {
-  const stride = spec.stride ?? 1;
-  const pad = padding(spec);
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
-    // the kernel itself: tf.fused.* silently unfuses relu whenever a gradient tape is open
-    const y = tf.engine().runKernel(spec.depthwise ? 'FusedDepthwiseConv2D' : 'FusedConv2D', { x: input, filter, bias }, {
-      strides: [stride, stride], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation, leakyreluAlpha: leakyAlpha,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-    save([y, filter]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-        const [out, w] = saved as [tf.Tensor4D, tf.Tensor4D];
-        let g = dy;
-        if (activation === 'relu') g = tf.mul(dy, tf.step(out));
-        else if (activation === 'leakyrelu') g = tf.mul(dy, tf.where(tf.greater(out, 0), tf.onesLike(out), tf.fill(out.shape, leakyAlpha)));
-        const inputShape = input.shape;
-        if (spec.depthwise) {
-          return [tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: g, filter: w }, { strides: [stride, stride], pad, dilations: [1, 1], inputShape }) as tf.Tensor4D];
-        }
-        return [tf.conv2dTranspose(g, w, inputShape as [number, number, number, number], stride, pad)];
-      },
-    };
-  });
-  return op(x) as tf.Tensor4D;
+  return frozenFusedConv(x, filter, bias, { stride: spec.stride, pad: padding(spec), depthwise: spec.depthwise }, activation, leakyAlpha);
 }
 
 /** A convolution with optional bias and activation (no batch norm). */
