@@ -159,32 +159,42 @@ export function maxPoolStem(x: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * Bilinear x2 upsampling with half-pixel centres (PyTorch's align_corners=False, edges clamped),
- * cropped to (height, width). On the torch backend this is its native resize (and gradient); on
- * the others it is built from slices and a reshape, because the cpu backend's resizeBilinear
- * gradient fails for non-square maps: out[2i] = 0.25 x[i-1] + 0.75 x[i], out[2i+1] = 0.75 x[i] + 0.25 x[i+1].
+ * cropped to (height, width): out[2i] = 0.25 x[i-1] + 0.75 x[i], out[2i+1] = 0.75 x[i] + 0.25 x[i+1].
+ * On the torch backend this is its native resize and gradient. Elsewhere the forward is the
+ * backend's resize and the gradient is written here (the cpu backend's resizeBilinear gradient
+ * fails for non-square maps, wasm has none; slice/stack formulations cost seconds in Unpack and
+ * SplitV on wasm): the adjoint is dx[i] = 0.25 dy[2i-1] + 0.75 dy[2i] + 0.75 dy[2i+1] + 0.25 dy[2i+2],
+ * a stride-2 depthwise convolution with [0.25, 0.75, 0.75, 0.25] in each direction over dy,
+ * zero-filled to 2h x 2w (cropped outputs carry no gradient) and edge-replicated by one (the
+ * clamped taps at both ends).
  */
 export function upsample2x(x: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
   const [, h, w] = x.shape;
-  if (tf.getBackend() === 'torch') {
-    const up = tf.image.resizeBilinear(x, [2 * h, 2 * w], false, true);
-    return height === 2 * h && width === 2 * w ? up : tf.slice(up, [0, 0, 0, 0], [-1, height, width, -1]);
-  }
-  return upsample2xBySlices(x, height, width);
+  const crop = (t: tf.Tensor4D) => (height === 2 * h && width === 2 * w ? t : tf.slice(t, [0, 0, 0, 0], [-1, height, width, -1]));
+  if (tf.getBackend() === 'torch') return crop(tf.image.resizeBilinear(x, [2 * h, 2 * w], false, true));
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input] = args as [tf.Tensor4D];
+    return {
+      value: crop(tf.image.resizeBilinear(input, [2 * h, 2 * w], false, true)),
+      gradFunc: (dy: tf.Tensor4D) => [upsample2xAdjoint(dy, h, w)],
+    };
+  });
+  return op(x) as tf.Tensor4D;
 }
 
-export function upsample2xBySlices(x: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
-  const along = (t: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D => {
+const TAPS = [0.25, 0.75, 0.75, 0.25];
+
+function upsample2xAdjoint(dy: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
+  const [, height, width, channels] = dy.shape;
+  const full = tf.pad(dy, [[0, 0], [0, 2 * h - height], [0, 2 * w - width], [0, 0]]);
+  const edge = (t: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D => {
     const n = t.shape[axis];
-    const first = tf.slice(t, [0, 0, 0, 0], axis === 1 ? [-1, 1, -1, -1] : [-1, -1, 1, -1]);
-    const last = tf.slice(t, axis === 1 ? [0, n - 1, 0, 0] : [0, 0, n - 1, 0], axis === 1 ? [-1, 1, -1, -1] : [-1, -1, 1, -1]);
-    const previous = n > 1 ? tf.concat([first, tf.slice(t, [0, 0, 0, 0], axis === 1 ? [-1, n - 1, -1, -1] : [-1, -1, n - 1, -1])], axis) : first;
-    const next = n > 1 ? tf.concat([tf.slice(t, axis === 1 ? [0, 1, 0, 0] : [0, 0, 1, 0], axis === 1 ? [-1, n - 1, -1, -1] : [-1, -1, n - 1, -1]), last], axis) : last;
-    const even = tf.add(tf.mul(previous, 0.25), tf.mul(t, 0.75));
-    const odd = tf.add(tf.mul(t, 0.75), tf.mul(next, 0.25));
-    const [b, hh, ww, c] = t.shape;
-    const interleaved = tf.stack([even, odd], axis + 1);
-    return (axis === 1 ? tf.reshape(interleaved, [b, 2 * hh, ww, c]) : tf.reshape(interleaved, [b, hh, 2 * ww, c])) as tf.Tensor4D;
+    const first = axis === 1 ? tf.slice(t, [0, 0, 0, 0], [-1, 1, -1, -1]) : tf.slice(t, [0, 0, 0, 0], [-1, -1, 1, -1]);
+    const last = axis === 1 ? tf.slice(t, [0, n - 1, 0, 0], [-1, 1, -1, -1]) : tf.slice(t, [0, 0, n - 1, 0], [-1, -1, 1, -1]);
+    return tf.concat([first, t, last], axis);
   };
-  const up = along(along(x, 1), 2);
-  return tf.slice(up, [0, 0, 0, 0], [-1, height, width, -1]);
+  const padded = edge(edge(full, 1), 2);
+  const kernel = TAPS.flatMap((a) => TAPS.map((b) => a * b));
+  const filter = tf.tile(tf.tensor4d(kernel, [4, 4, 1, 1]), [1, 1, channels, 1]) as tf.Tensor4D;
+  return tf.depthwiseConv2d(padded, filter, 2, 'valid');
 }

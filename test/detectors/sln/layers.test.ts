@@ -5,7 +5,30 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ParamStore } from '../../../src/detectors/sln/params.js';
-import { batchNormTrain, conv, convBn, defineBatchNorm, defineConv, upsample2x, upsample2xBySlices, type ConvSpec } from '../../../src/detectors/sln/layers.js';
+import { batchNormTrain, conv, convBn, defineBatchNorm, defineConv, upsample2x, type ConvSpec } from '../../../src/detectors/sln/layers.js';
+
+/** The x2 half-pixel interpolation along one axis as an [out, n] matrix (the oracle). */
+function upsampleMatrix(n: number, out: number): tf.Tensor2D {
+  const m = new Float32Array(out * n);
+  const clamp = (i: number) => Math.min(n - 1, Math.max(0, i));
+  for (let o = 0; o < out; o++) {
+    const i = o >> 1;
+    m[o * n + clamp(i)]! += 0.75;
+    m[o * n + (o % 2 === 0 ? clamp(i - 1) : clamp(i + 1))]! += 0.25;
+  }
+  return tf.tensor2d(m, [out, n]);
+}
+
+/** out = R x C^T per image and channel; its adjoint is dx = R^T dy C. */
+function upsampleByMatrices(x: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
+  const byRows = tf.einsum('Hh,bhwc->bHwc', upsampleMatrix(x.shape[1], height), x);
+  return tf.einsum('Ww,bHwc->bHWc', upsampleMatrix(x.shape[2], width), byRows) as tf.Tensor4D;
+}
+
+function upsampleAdjointByMatrices(dy: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
+  const byRows = tf.einsum('Hh,bHWc->bhWc', upsampleMatrix(h, dy.shape[1]), dy);
+  return tf.einsum('Ww,bhWc->bhwc', upsampleMatrix(w, dy.shape[2]), byRows) as tf.Tensor4D;
+}
 import { randomValues, torchSkipReason } from '../../engine/torchSupport.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -126,16 +149,23 @@ test('training batch norm: hand-written gradient equals autograd of moments + ba
   upstream.dispose();
 });
 
-test('x2 upsampling: the torch backend\'s native resize equals the slice formulation, value and gradient', { skip: torchSkipReason }, () => {
-  assert.equal(tf.getBackend(), 'torch');
-  const x = randomTensor(41, [1, 3, 5, 2]) as tf.Tensor4D;
-  const upstream = randomTensor(42, [1, 6, 9, 2]);
-  tf.tidy(() => {
-    assert.ok(maxAbsDiff(upsample2x(x, 6, 9), upsample2xBySlices(x, 6, 9)) < 1e-6);
-    const gNative = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsample2x(t as tf.Tensor4D, 6, 9), upstream)) as tf.Scalar)(x);
-    const gSlices = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsample2xBySlices(t as tf.Tensor4D, 6, 9), upstream)) as tf.Scalar)(x);
-    assert.ok(maxAbsDiff(gNative, gSlices) < 1e-5);
-  });
-  x.dispose();
-  upstream.dispose();
-});
+for (const backend of ['torch', 'cpu']) {
+  for (const [h, w, height, width] of [[3, 5, 6, 9], [4, 4, 8, 8], [1, 2, 2, 3], [5, 3, 9, 6]]) {
+    test(`x2 upsampling on ${backend}, ${h}x${w} -> ${height}x${width}: equals the interpolation matrices, value and gradient`, { skip: backend === 'torch' ? torchSkipReason : undefined }, async () => {
+      const previous = tf.getBackend();
+      await tf.setBackend(backend);
+      try {
+        tf.tidy(() => {
+          const x = randomTensor(41, [2, h!, w!, 3]) as tf.Tensor4D;
+          const upstream = randomTensor(42, [2, height!, width!, 3]);
+          assert.ok(maxAbsDiff(upsample2x(x, height!, width!), upsampleByMatrices(x, height!, width!)) < 1e-5, 'value');
+          const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsample2x(t as tf.Tensor4D, height!, width!), upstream)) as tf.Scalar)(x);
+          const oracle = upsampleAdjointByMatrices(upstream as tf.Tensor4D, h!, w!);
+          assert.ok(maxAbsDiff(g, oracle) < 1e-5, `gradient differs by ${maxAbsDiff(g, oracle)}`);
+        });
+      } finally {
+        await tf.setBackend(previous);
+      }
+    });
+  }
+}
