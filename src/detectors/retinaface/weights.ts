@@ -87,7 +87,6 @@ export function loadConv(reader: StateDictReader, spec: ConvSpec): FrozenConv {
   return {
     depthwise,
     filter: filterTensor,
-    rotatedFilter: depthwise ? tf.reverse(filterTensor, [0, 1]) : undefined,
     bias: tf.tensor1d(Float32Array.from(shift)),
     stride: spec.stride ?? 1,
     pad: (k - 1) / 2,

@@ -1,5 +1,5 @@
 // Building blocks of the RetinaFace port, each against an independent oracle: tfjs's own
-// depthwise-conv gradient, PyTorch's nearest-index formula, hand-computed priors and NMS.
+// depthwise conv and its gradient, PyTorch's nearest-index formula, hand-computed priors and NMS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -11,11 +11,11 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-test('the hand-written depthwise input gradient equals tfjs’s native one (strides 1 and 2, odd and even sizes)', () => {
+test('a frozen depthwise conv: forward and input gradient equal tfjs’s plain ops (strides 1 and 2, odd and even sizes)', () => {
   for (const [height, width, stride] of [[9, 10, 2], [8, 7, 2], [6, 5, 1], [11, 11, 2]] as const) {
     tf.tidy(() => {
       const filter = tf.randomNormal([3, 3, 4, 1], 0, 1, 'float32', height) as tf.Tensor4D;
-      const layer: FrozenConv = { depthwise: true, filter, rotatedFilter: tf.reverse(filter, [0, 1]), bias: tf.zeros([4]), stride, pad: 1 };
+      const layer: FrozenConv = { depthwise: true, filter, bias: tf.zeros([4]), stride, pad: 1 };
       const x = tf.randomNormal([2, height, width, 4], 0, 1, 'float32', width) as tf.Tensor4D;
       const outShape = tf.depthwiseConv2d(x, filter, stride, 1).shape;
       const weights = tf.randomNormal(outShape, 0, 1, 'float32', 5);
