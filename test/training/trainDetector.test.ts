@@ -39,6 +39,7 @@ const config: DetectorTrainingConfig = {
   scaleFactors: [1],
   warmupSteps: 0,
   samplesPerGroup: 32,
+  accumulate: 1,
   // From scratch with one image per step, the paper's 0.01 (for 8 images per step) lets the IoU
   // regression collapse (boxes off their faces, no gradient) on this toy set within ~10 steps.
   lr: 0.001,
