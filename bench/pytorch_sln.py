@@ -4,7 +4,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-SPECS = {"resnet18": ("basic", [2, 2, 2, 2]), "resnet50": ("bottleneck", [3, 4, 6, 3]), "resnet101": ("bottleneck", [3, 4, 23, 3])}
+# name: (block, layers[, groups, width_per_group]) as torchvision's resnet*/resnext* constructors
+SPECS = {
+    "resnet18": ("basic", [2, 2, 2, 2]),
+    "resnet50": ("bottleneck", [3, 4, 6, 3]),
+    "resnet101": ("bottleneck", [3, 4, 23, 3]),
+    "resnext101_32x8d": ("bottleneck", [3, 4, 23, 3], 32, 8),
+}
 WIDTHS = [64, 128, 256, 512]
 ANCHORS = 4
 
@@ -29,15 +35,16 @@ class Basic(nn.Module):
 class Bottleneck(nn.Module):
     expansion = 4
 
-    def __init__(self, cin, width, stride, downsample):
+    def __init__(self, cin, planes, stride, downsample, groups=1, width_per_group=64):
         super().__init__()
+        width = int(planes * (width_per_group / 64.0)) * groups  # torchvision's Bottleneck
         self.conv1 = nn.Conv2d(cin, width, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(width)
-        self.conv2 = nn.Conv2d(width, width, 3, stride, 1, bias=False)
+        self.conv2 = nn.Conv2d(width, width, 3, stride, 1, groups=groups, bias=False)
         self.bn2 = nn.BatchNorm2d(width)
-        self.conv3 = nn.Conv2d(width, width * 4, 1, bias=False)
-        self.bn3 = nn.BatchNorm2d(width * 4)
-        self.downsample = nn.Sequential(nn.Conv2d(cin, width * 4, 1, stride, bias=False), nn.BatchNorm2d(width * 4)) if downsample else None
+        self.conv3 = nn.Conv2d(width, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.downsample = nn.Sequential(nn.Conv2d(cin, planes * 4, 1, stride, bias=False), nn.BatchNorm2d(planes * 4)) if downsample else None
 
     def forward(self, x):
         y = F.relu(self.bn1(self.conv1(x)))
@@ -74,7 +81,7 @@ class Head(nn.Module):
 class SLN(nn.Module):
     def __init__(self, backbone="resnet18"):
         super().__init__()
-        kind, layers = SPECS[backbone]
+        kind, layers, *grouping = SPECS[backbone]
         block = Basic if kind == "basic" else Bottleneck
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
@@ -84,7 +91,7 @@ class SLN(nn.Module):
             for i in range(count):
                 stride = 2 if i == 0 and stage > 0 else 1
                 width = WIDTHS[stage]
-                blocks.append(block(cin, width, stride, i == 0 and (stride != 1 or cin != width * block.expansion)))
+                blocks.append(block(cin, width, stride, i == 0 and (stride != 1 or cin != width * block.expansion), *grouping))
                 cin = width * block.expansion
             setattr(self, f"layer{stage + 1}", nn.Sequential(*blocks))
         self.fpn = FPN([w * block.expansion for w in WIDTHS])

@@ -4,6 +4,9 @@
 //   an attack's backward pass costs one transposed convolution per layer and nothing else;
 // - train: explicit-padding conv, batch statistics with a hand-written batch-norm gradient (six
 //   elementwise ops instead of tfjs's generic moments/batchNorm chain), then the activation.
+// Grouped convolutions (ResNeXt; tfjs has none) run as one convolution per group on both paths:
+// the input channels and the filter's output channels are split into `groups` slices and the
+// outputs concatenated along channels.
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './params.js';
 import { frozenFusedConv } from '../frozenFusedConv.js';
@@ -19,10 +22,50 @@ export interface ConvSpec {
   bias?: boolean;
   /** One filter per input channel (filter [k, k, channels, 1]). */
   depthwise?: boolean;
+  /**
+   * PyTorch's Conv2d groups (default 1): filter [k, k, in / groups, out], output channels
+   * [g out / groups, (g + 1) out / groups) read input channels [g in / groups, (g + 1) in / groups).
+   * Not combined with depthwise (which has its own filter layout).
+   */
+  groups?: number;
+}
+
+function groupCount(spec: ConvSpec): number {
+  const groups = spec.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`conv groups must be a positive integer, got ${groups}`);
+  if (groups > 1 && spec.depthwise) throw new Error('a conv is either depthwise or grouped, not both');
+  return groups;
+}
+
+/**
+ * Runs `convolve` once per group on the matching slices of the input's channels and the filter's
+ * output channels (and of `bias`, when given) and concatenates the results along channels.
+ */
+function byGroups(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  groups: number,
+  convolve: (x: tf.Tensor4D, filter: tf.Tensor4D, bias?: tf.Tensor1D) => tf.Tensor4D,
+  bias?: tf.Tensor1D,
+): tf.Tensor4D {
+  if (groups === 1) return convolve(x, filter, bias);
+  const [, , groupIn, out] = filter.shape;
+  if (x.shape[3] !== groupIn * groups || out % groups !== 0) {
+    throw new Error(`grouped conv: input channels ${x.shape[3]} and filter [${filter.shape}] do not fit ${groups} groups`);
+  }
+  const inputs = tf.split(x, groups, 3);
+  const filters = tf.split(filter, groups, 3);
+  const biases = bias ? tf.split(bias, groups) : undefined;
+  return tf.concat(inputs.map((input, g) => convolve(input as tf.Tensor4D, filters[g] as tf.Tensor4D, biases?.[g] as tf.Tensor1D | undefined)), 3) as tf.Tensor4D;
 }
 
 export function defineConv(store: ParamStore, name: string, inChannels: number, outChannels: number, spec: ConvSpec): void {
-  if (spec.depthwise) store.convFilter(`${name}.weight`, spec.kernel, spec.kernel, inChannels, 1);
+  const groups = groupCount(spec);
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new Error(`conv ${name}: ${inChannels} -> ${outChannels} channels do not split into ${groups} groups`);
+  }
+  if (groups > 1) store.convFilter(`${name}.weight`, spec.kernel, spec.kernel, inChannels / groups, outChannels);
+  else if (spec.depthwise) store.convFilter(`${name}.weight`, spec.kernel, spec.kernel, inChannels, 1);
   else store.convFilter(`${name}.weight`, spec.kernel, spec.kernel, inChannels, outChannels);
   if (spec.bias) store.constant(`${name}.bias`, [outChannels], 0);
 }
@@ -34,7 +77,8 @@ function padding(spec: ConvSpec): number {
 
 function plainConv(x: tf.Tensor4D, filter: tf.Tensor4D, spec: ConvSpec): tf.Tensor4D {
   const stride = spec.stride ?? 1;
-  return spec.depthwise ? tf.depthwiseConv2d(x, filter, stride, padding(spec)) : tf.conv2d(x, filter, stride, padding(spec));
+  if (spec.depthwise) return tf.depthwiseConv2d(x, filter, stride, padding(spec));
+  return byGroups(x, filter, groupCount(spec), (input, f) => tf.conv2d(input, f, stride, padding(spec)));
 }
 
 function activate(x: tf.Tensor4D, activation: Activation, leakyAlpha: number): tf.Tensor4D {
@@ -45,7 +89,9 @@ function activate(x: tf.Tensor4D, activation: Activation, leakyAlpha: number): t
 
 /** conv + bias + activation with frozen weights (see ../frozenFusedConv.ts). */
 export function frozenConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, spec: ConvSpec, activation: Activation = 'linear', leakyAlpha = 0.1): tf.Tensor4D {
-  return frozenFusedConv(x, filter, bias, { stride: spec.stride, pad: padding(spec), depthwise: spec.depthwise }, activation, leakyAlpha);
+  const frozen = { stride: spec.stride, pad: padding(spec), depthwise: spec.depthwise };
+  // the activation is elementwise, so it runs inside each group's fused kernel
+  return byGroups(x, filter, groupCount(spec), (input, f, b) => frozenFusedConv(input, f, b as tf.Tensor1D, frozen, activation, leakyAlpha), bias);
 }
 
 /** A convolution with optional bias and activation (no batch norm). */
@@ -55,7 +101,7 @@ export function conv(store: ParamStore, name: string, x: tf.Tensor4D, spec: Conv
     const bias = spec.bias ? (store.get(`${name}.bias`) as tf.Variable<tf.Rank.R1>) : tf.zeros([spec.depthwise ? filter.shape[2] : filter.shape[3]]) as tf.Tensor1D;
     return frozenConv(x, filter, bias, spec, activation, leakyAlpha);
   }
-  if (spec.bias && !spec.depthwise && activation !== 'leakyrelu') {
+  if (spec.bias && !spec.depthwise && groupCount(spec) === 1 && activation !== 'leakyrelu') {
     // training needs the filter gradient anyway, so the fused kernel costs nothing extra here
     return tf.fused.conv2d({ x, filter, strides: spec.stride ?? 1, pad: padding(spec), bias: store.get(`${name}.bias`), activation });
   }
@@ -146,7 +192,7 @@ export function convBn(store: ParamStore, convName: string, bnName: string, x: t
   const scale = tf.mul(store.get(`${bnName}.weight`), tf.rsqrt(tf.add(store.get(`${bnName}.running_var`), epsilon))) as tf.Tensor1D;
   const bias = tf.sub(store.get(`${bnName}.bias`), tf.mul(store.get(`${bnName}.running_mean`), scale)) as tf.Tensor1D;
   const filter = store.get(`${convName}.weight`) as tf.Tensor4D;
-  // the scale runs along the output channels: the last axis, or the channel axis of a depthwise filter
+  // the scale runs along the output channels: the last axis (grouped filters too), or the channel axis of a depthwise filter
   const folded = spec.depthwise ? tf.mul(filter, tf.reshape(scale, [1, 1, -1, 1])) : tf.mul(filter, scale);
   return frozenConv(x, folded as tf.Tensor4D, bias, spec, activation, leakyAlpha);
 }

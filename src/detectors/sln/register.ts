@@ -1,5 +1,6 @@
-// Registers the paper's SLN detectors, one per backbone: sln-resnet18 (the paper's default),
-// sln-resnet50, sln-resnet101, sln-mobilenet0.25 (imported from ../builtin.ts).
+// Registers the paper's SLN detectors, one per backbone of SLN_BACKBONES: sln-resnet18 (the
+// paper's default), sln-resnet50, sln-resnet101, sln-resnext101_32x8d, sln-mobilenet0.25
+// (imported from ../builtin.ts).
 import { existsSync } from 'node:fs';
 import { registerDetector } from '../registry.js';
 import { SLN_BACKBONES } from './network.js';

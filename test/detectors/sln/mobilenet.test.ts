@@ -26,8 +26,8 @@ function torchPythonAvailable(): boolean {
 }
 
 test('mobilenet0.25 is a registered SLN backbone beside the ResNets', () => {
-  assert.deepEqual(SLN_BACKBONES, ['resnet18', 'resnet50', 'resnet101', 'mobilenet0.25']);
-  assert.throws(() => createSlnNetwork('resnext101'), /unknown SLN backbone "resnext101"; valid choices: resnet18, resnet50, resnet101, mobilenet0.25/);
+  assert.deepEqual(SLN_BACKBONES, ['resnet18', 'resnet50', 'resnet101', 'resnext101_32x8d', 'mobilenet0.25']);
+  assert.throws(() => createSlnNetwork('resnext101'), /unknown SLN backbone "resnext101"; valid choices: resnet18, resnet50, resnet101, resnext101_32x8d, mobilenet0.25/);
 });
 
 test('MobileNetV1 x0.25 gives C2..C5 at strides 4, 8, 16, 32 with 32, 64, 128, 256 channels', () => {

@@ -178,9 +178,9 @@ test('resnet18: the gradient of summed scores w.r.t. the input matches PyTorch f
   }
 });
 
-test('the four SLN detectors are registered, and without weights createDetector says how to train them', async () => {
+test('the five SLN detectors are registered, and without weights createDetector says how to train them', async () => {
   const entries = (await listDetectors()).filter((e) => e.name.startsWith('sln-'));
-  assert.deepEqual(entries.map((e) => e.name).sort(), ['sln-mobilenet0.25', 'sln-resnet101', 'sln-resnet18', 'sln-resnet50']);
+  assert.deepEqual(entries.map((e) => e.name).sort(), ['sln-mobilenet0.25', 'sln-resnet101', 'sln-resnet18', 'sln-resnet50', 'sln-resnext101_32x8d']);
   for (const entry of entries) {
     assert.equal(entry.family, 'single-level');
     assert.match(entry.weightsSource, /weights/);
