@@ -184,17 +184,19 @@ export function batchNorm(store: ParamStore, name: string, x: tf.Tensor4D, mode:
 
 /**
  * conv -> batch norm -> activation. In eval mode the batch norm is folded into the filter and a
- * bias (w' = w gamma / sigma, b' = beta - mean gamma / sigma) and the whole layer is one frozen
- * fused convolution.
+ * bias (w' = w gamma / sigma, b' = beta - mean gamma / sigma), cached by the store until a weight
+ * changes, and the whole layer is one frozen fused convolution.
  */
 export function convBn(store: ParamStore, convName: string, bnName: string, x: tf.Tensor4D, spec: ConvSpec, mode: Mode, activation: Activation = 'linear', leakyAlpha = 0.1, epsilon = 1e-5): tf.Tensor4D {
   if (mode === 'train') return activate(batchNormTrain(store, bnName, plainConv(x, store.get(`${convName}.weight`) as tf.Tensor4D, spec), 0.1, epsilon), activation, leakyAlpha);
-  const scale = tf.mul(store.get(`${bnName}.weight`), tf.rsqrt(tf.add(store.get(`${bnName}.running_var`), epsilon))) as tf.Tensor1D;
-  const bias = tf.sub(store.get(`${bnName}.bias`), tf.mul(store.get(`${bnName}.running_mean`), scale)) as tf.Tensor1D;
-  const filter = store.get(`${convName}.weight`) as tf.Tensor4D;
-  // the scale runs along the output channels: the last axis (grouped filters too), or the channel axis of a depthwise filter
-  const folded = spec.depthwise ? tf.mul(filter, tf.reshape(scale, [1, 1, -1, 1])) : tf.mul(filter, scale);
-  return frozenConv(x, folded as tf.Tensor4D, bias, spec, activation, leakyAlpha);
+  const sources = [`${convName}.weight`, `${bnName}.weight`, `${bnName}.bias`, `${bnName}.running_mean`, `${bnName}.running_var`].map((n) => store.get(n));
+  const [folded, bias] = store.derived(`fold:${convName}:${bnName}:${epsilon}`, sources, () => {
+    const [filter, gamma, beta, mean, variance] = sources as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)));
+    // the scale runs along the output channels: the last axis (grouped filters too), or the channel axis of a depthwise filter
+    return [spec.depthwise ? tf.mul(filter, tf.reshape(scale, [1, 1, -1, 1])) : tf.mul(filter, scale), tf.sub(beta, tf.mul(mean, scale))];
+  }) as [tf.Tensor4D, tf.Tensor1D];
+  return frozenConv(x, folded, bias, spec, activation, leakyAlpha);
 }
 
 /** 3x3 max pooling, stride 2, padding 1 (ResNet's stem), with -inf padding as PyTorch. */

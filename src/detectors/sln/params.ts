@@ -14,6 +14,8 @@ export class ParamStore {
   /** Batch-norm running statistics: state, not trained by gradients. */
   readonly buffers = new Map<string, tf.Variable>();
   private readonly rng: SeededRandom;
+  /** Tensors computed from parameters (eval-mode folded weights), with the data ids they came from. */
+  private readonly derivedCache = new Map<string, { sources: object[]; tensors: tf.Tensor[] }>();
 
   constructor(seed = 0) {
     this.rng = new SeededRandom(seed);
@@ -51,6 +53,21 @@ export class ParamStore {
     return v;
   }
 
+  /**
+   * Tensors computed from some variables, cached under `key` until one of them changes (assign
+   * gives a variable a new data id), so eval-mode forwards fold batch norm once, not per call.
+   * The store owns the result: callers must not dispose it.
+   */
+  derived(key: string, sources: tf.Variable[], compute: () => tf.Tensor[]): tf.Tensor[] {
+    const ids = sources.map((v) => (v as unknown as { dataId: object }).dataId);
+    const hit = this.derivedCache.get(key);
+    if (hit && hit.sources.length === ids.length && hit.sources.every((id, i) => id === ids[i])) return hit.tensors;
+    if (hit) tf.dispose(hit.tensors);
+    const tensors = tf.tidy(compute).map((t) => tf.keep(t));
+    this.derivedCache.set(key, { sources: ids, tensors });
+    return tensors;
+  }
+
   trainable(): tf.Variable[] {
     return [...this.params.values()];
   }
@@ -63,6 +80,8 @@ export class ParamStore {
 
   dispose(): void {
     for (const v of [...this.params.values(), ...this.buffers.values()]) v.dispose();
+    for (const { tensors } of this.derivedCache.values()) tf.dispose(tensors);
+    this.derivedCache.clear();
     this.params.clear();
     this.buffers.clear();
   }

@@ -92,6 +92,23 @@ for (const c of cases) {
   });
 }
 
+test('eval convBn: the folded weights are cached, and recomputed when a weight or statistic changes', { skip: torchSkipReason }, () => {
+  const spec: ConvSpec = { kernel: 3, pad: 1 };
+  const store = convBnStore(3, 4, spec);
+  const x = randomTensor(17, [1, 6, 5, 3]) as tf.Tensor4D;
+  tf.tidy(() => assert.ok(maxAbsDiff(convBn(store, 'c', 'bn', x, spec, 'eval'), reference(store, x, spec, 'linear')) < 1e-5));
+  const cached = tf.memory().numTensors;
+  tf.tidy(() => { convBn(store, 'c', 'bn', x, spec, 'eval'); });
+  assert.equal(tf.memory().numTensors, cached, 'a second call reuses the fold');
+  tf.tidy(() => store.get('bn.running_mean').assign(randomTensor(18, [4]) as tf.Tensor1D));
+  tf.tidy(() => assert.ok(maxAbsDiff(convBn(store, 'c', 'bn', x, spec, 'eval'), reference(store, x, spec, 'linear')) < 1e-5, 'new statistics'));
+  tf.tidy(() => store.get('c.weight').assign(randomTensor(19, [3, 3, 3, 4]) as tf.Tensor4D));
+  tf.tidy(() => assert.ok(maxAbsDiff(convBn(store, 'c', 'bn', x, spec, 'eval'), reference(store, x, spec, 'linear')) < 1e-5, 'new filter'));
+  assert.equal(tf.memory().numTensors, cached, 'stale folds are freed');
+  store.dispose();
+  x.dispose();
+});
+
 test('eval conv with bias and relu: input gradient survives an inner tidy and matches plain ops', { skip: torchSkipReason }, () => {
   const store = new ParamStore(5);
   defineConv(store, 'h', 4, 3, { kernel: 3, pad: 1, bias: true });
