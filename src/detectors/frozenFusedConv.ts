@@ -15,7 +15,18 @@ export interface FrozenConvSpec {
   depthwise?: boolean;
 }
 
-/** d activation / d pre-activation, from the activation's output. */
+/** facepatch's one-pass kernel for dy * activation'(from the output), on torch and wasm. */
+const ACTIVATION_GRAD_KERNEL = 'FacepatchActivationGradFromOutput';
+
+function activationGradient(dy: tf.Tensor4D, out: tf.Tensor4D, activation: FrozenActivation, leakyAlpha: number): tf.Tensor4D {
+  if (activation === 'linear') return dy;
+  if (tf.getKernel(ACTIVATION_GRAD_KERNEL, tf.getBackend())) {
+    return tf.engine().runKernel(ACTIVATION_GRAD_KERNEL, { dy, y: out }, { activation, alpha: leakyAlpha }) as tf.Tensor4D;
+  }
+  return tf.mul(dy, activationMask(out, activation, leakyAlpha) as tf.Tensor) as tf.Tensor4D;
+}
+
+/** d activation / d pre-activation, from the activation's output (comparison ops, any backend). */
 function activationMask(out: tf.Tensor4D, activation: FrozenActivation, leakyAlpha: number): tf.Tensor | undefined {
   if (activation === 'relu') return tf.step(out);
   if (activation === 'relu6') return tf.logicalAnd(tf.greater(out, 0), tf.less(out, 6)).toFloat();
@@ -41,8 +52,7 @@ export function frozenFusedConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Te
       value: y,
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [out, w] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const mask = activationMask(out, activation, leakyAlpha);
-        const g = (mask ? tf.mul(dy, mask) : dy) as tf.Tensor4D;
+        const g = activationGradient(dy, out, activation, leakyAlpha);
         const inputShape = input.shape;
         if (spec.depthwise) {
           return [tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: g, filter: w }, { strides: [stride, stride], pad, dilations: [1, 1], inputShape }) as tf.Tensor4D];

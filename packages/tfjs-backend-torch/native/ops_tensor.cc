@@ -283,6 +283,18 @@ TORCH_OP(batchNormTrainGrad) {
   return std::vector<at::Tensor>{std::get<0>(grads).permute({0, 2, 3, 1}), std::get<1>(grads), std::get<2>(grads)};
 }
 
+// activationGradFromOutput(dy, y, activation, alpha): the gradient through relu / relu6 /
+// leakyrelu evaluated from the activation's output y (a frozen fused conv keeps only y): one
+// ATen pass instead of tfjs's comparison, logical, cast and multiply kernels.
+TORCH_OP(activationGradFromOutput) {
+  at::Tensor dy = a.tensor(0), y = a.tensor(1);
+  const std::string activation = a.str(2);
+  if (activation == "relu") return at::threshold_backward(dy, y, 0);
+  if (activation == "relu6") return at::hardtanh_backward(dy, y, 0, 6);
+  if (activation == "leakyrelu") return at::leaky_relu_backward(dy, y, a.f64(3), true);
+  throw std::invalid_argument("activationGradFromOutput: unknown activation '" + activation + "'");
+}
+
 TORCH_OP(softmax) {
   at::Tensor x = a.tensor(0);
   return at::softmax(x, a.i64(1));

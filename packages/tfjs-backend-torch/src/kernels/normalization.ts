@@ -5,6 +5,8 @@ import { input, type TorchKernel } from './kernel.js';
 
 /** inputs x, scale, offset, runningMean, runningVariance; attrs momentum, epsilon -> [y, batchMean, batchInvStd, runningMean', runningVariance']. */
 export const TORCH_BATCH_NORM_TRAIN = 'TorchBatchNormTrain';
+/** inputs dy, y (an activation's output); attrs activation ('relu' | 'relu6' | 'leakyrelu'), alpha -> dx. */
+export const ACTIVATION_GRAD_FROM_OUTPUT = 'FacepatchActivationGradFromOutput';
 /** inputs dy, x, scale, batchMean, batchInvStd; attrs epsilon -> [dx, dScale, dOffset]. */
 export const TORCH_BATCH_NORM_TRAIN_GRAD = 'TorchBatchNormTrainGrad';
 
@@ -50,6 +52,18 @@ export const normalizationKernels: TorchKernel[] = [
           backend.handle(input(inputs, 'batchMean')),
           backend.handle(input(inputs, 'batchInvStd')),
           attrs.epsilon as number,
+        ),
+      ),
+  },
+  {
+    kernelName: ACTIVATION_GRAD_FROM_OUTPUT,
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      backend.output(
+        backend.native.ops.activationGradFromOutput(
+          backend.handle(input(inputs, 'dy')),
+          backend.handle(input(inputs, 'y')),
+          attrs.activation as string,
+          (attrs.alpha as number | undefined) ?? 0,
         ),
       ),
   },

@@ -57,3 +57,28 @@ export const leakyReluGradConfig = elementwiseGradientKernel('FacepatchLeakyRelu
 export const reluGradConfig = elementwiseGradientKernel('FacepatchReluGrad', (dy, x, dx) => {
   for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * Number(x[i] > 0);
 });
+
+/**
+ * The gradient through relu / relu6 / leakyrelu from the activation's output y (what a frozen
+ * fused conv keeps): relu y > 0; relu6 0 < y < 6; leakyrelu y > 0 ? 1 : alpha. The same kernel
+ * name is native on the torch backend (src/detectors/frozenFusedConv.ts calls it).
+ */
+export const activationGradFromOutputConfig: tf.KernelConfig = {
+  kernelName: 'FacepatchActivationGradFromOutput',
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { dy, y } = inputs as Record<'dy' | 'y', tf.TensorInfo>;
+    const activation = (attrs as Attrs).activation as string;
+    const loops: Record<string, GradientLoop> = {
+      relu: (g, v, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * Number(v[i] > 0); },
+      relu6: (g, v, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * (Number(v[i] > 0) & Number(v[i] < 6)); },
+      leakyrelu: (g, v, out, a) => {
+        const slopes = new Float64Array([Math.fround(a.alpha as number), 1]);
+        for (let i = 0; i < out.length; i++) out[i] = g[i] * slopes[Number(v[i] > 0)];
+      },
+    };
+    const loop = loops[activation];
+    if (!loop) throw new Error(`FacepatchActivationGradFromOutput: unknown activation '${activation}'`);
+    return elementwiseGradientKernel('FacepatchActivationGradFromOutput', loop).kernelFunc({ inputs: { dy, x: y }, backend, attrs } as never) as tf.TensorInfo;
+  },
+};

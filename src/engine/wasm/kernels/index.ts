@@ -1,6 +1,6 @@
 // The kernels facepatch adds to (or replaces in) the wasm backend of tfjs-backend-wasm 4.22.
 import * as tf from '@tensorflow/tfjs';
-import { clipByValueGradConfig, leakyReluGradConfig, relu6GradConfig, reluGradConfig } from './activationGradients.js';
+import { activationGradFromOutputConfig, clipByValueGradConfig, leakyReluGradConfig, relu6GradConfig, reluGradConfig } from './activationGradients.js';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter.js';
@@ -31,6 +31,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   relu6GradConfig,
   leakyReluGradConfig,
   reluGradConfig,
+  activationGradFromOutputConfig,
 ];
 
 const shippedKernels = new Map<string, tf.KernelConfig>();
@@ -59,6 +60,7 @@ export function unregisterWasmKernels(): void {
 }
 
 export {
+  activationGradFromOutputConfig,
   clipByValueGradConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
