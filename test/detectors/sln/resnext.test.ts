@@ -178,7 +178,7 @@ for (const backend of ['cpu', 'torch']) {
     const dir = mkdtempSync(join(tmpdir(), 'facepatch-resnext-'));
     try {
       const [height, width] = [64, 96]; // C5 is 2 x 3: non-square maps through the FPN
-      const run = spawnSync(PYTHON, [join('test', 'detectors', 'sln', 'fixtures', 'sln_backbone_reference.py'), dir, String(height), String(width), BACKBONE], { encoding: 'utf8' });
+      const run = spawnSync(PYTHON, [join('test', 'detectors', 'sln', 'fixtures', 'sln_reference.py'), dir, String(height), String(width), BACKBONE], { encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);
       const reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8'));
       const net = resnext();
