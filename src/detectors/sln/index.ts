@@ -2,7 +2,7 @@ export * from './network.js';
 export * from './params.js';
 export * from './checkpoint.js';
 export * from './boxes.js';
-export { defineMobileNetV1, depthwiseAsStoreLayout, MOBILENET_FEATURE_TAPS, MOBILENET_V1_025_STAGES } from './mobilenet.js';
+export { defineMobileNetV1, MOBILENET_FEATURE_TAPS, MOBILENET_V1_025_STAGES } from './mobilenet.js';
 export {
   SlnDetector,
   createSlnDetector,

@@ -2,7 +2,7 @@
 // `MobileNetV1` of biubug6/Pytorch_Retinaface (models/net.py; the same backbone the repo's
 // RetinaFace runs, see ../retinaface/network.ts), with that repository's parameter names
 // (`stage1.0.0.weight`, ...) so its ImageNet checkpoint (mobilenetV1X0.25_pretrain.tar) loads one
-// to one (depthwise filters: see depthwiseAsStoreLayout). Every conv is followed by batch norm
+// to one (depthwise filters: see checkpoint.ts). Every conv is followed by batch norm
 // and LeakyReLU(0.1), run by layers.ts convBn: batch statistics in training (so the trainer
 // fine-tunes the whole backbone), folded into the conv in eval.
 //
@@ -17,7 +17,6 @@
 // conv_dw(i, o, s) = [0] depthwise Conv2d 3x3 pad 1 (groups = i), [1] BN, [2] LeakyReLU,
 //                    [3] pointwise Conv2d 1x1, [4] BN, [5] LeakyReLU.
 import type * as tf from '@tensorflow/tfjs';
-import type { TorchTensor } from '../pytorch/index.js';
 import type { ParamStore } from './params.js';
 import { convBn, defineBatchNorm, defineConv, type Mode } from './layers.js';
 import type { Backbone } from './resnet.js';
@@ -46,23 +45,6 @@ interface ModulePlan {
   inChannels: number;
   outChannels: number;
   stride: number;
-}
-
-/**
- * PyTorch keeps a depthwise filter as [C, 1, k, k]; the store keeps it as tfjs's [k, k, C, 1].
- * Relabelling the checkpoint's shape to [1, C, k, k] (the same values in the same order) lets
- * loadStateIntoStore's OIHW -> HWIO transpose produce exactly that layout.
- */
-export function depthwiseAsStoreLayout(state: Map<string, TorchTensor>, store: ParamStore): Map<string, TorchTensor> {
-  const out = new Map(state);
-  for (const [name, variable] of store.params) {
-    const tensor = state.get(name);
-    const [kh, kw, channels, multiplier] = variable.shape;
-    if (!tensor || variable.shape.length !== 4 || multiplier !== 1 || channels === 1) continue;
-    const [o, i, h, w] = tensor.shape;
-    if (tensor.shape.length === 4 && o === channels && i === 1 && h === kh && w === kw) out.set(name, { ...tensor, shape: [1, channels, kh, kw] });
-  }
-  return out;
 }
 
 /** Defines MobileNetV1 x0.25's parameters in `store` and returns its C2..C5 backbone. */

@@ -12,7 +12,7 @@ import { loadStateIntoStore } from './checkpoint.js';
 import { ParamStore } from './params.js';
 import { conv, defineConv, upsample2x, type Mode } from './layers.js';
 import { defineResNet, RESNET_SPECS, type Backbone } from './resnet.js';
-import { defineMobileNetV1, depthwiseAsStoreLayout } from './mobilenet.js';
+import { defineMobileNetV1 } from './mobilenet.js';
 
 export const SLN_ANCHOR_SCALES = [16, 32, 64, 128];
 export const SLN_STRIDE = 4;
@@ -143,7 +143,7 @@ export function loadSlnBackboneImageNet(network: SlnNetwork, shared: string = sh
   }
   if (!existsSync(file)) throw new InputFileError(file, `not found (ImageNet weights for the SLN backbone ${network.backbone})`);
   const state = loadStateDict(file);
-  const backboneState = depthwiseAsStoreLayout(new Map([...state].filter(([name]) => isSlnBackboneParameter(name))), network.store);
+  const backboneState = new Map([...state].filter(([name]) => isSlnBackboneParameter(name)));
   const backboneNames = [...network.store.params.keys(), ...network.store.buffers.keys()].filter(isSlnBackboneParameter);
   const loaded = loadStateIntoStore(network.store, backboneState, file, false);
   if (loaded.length === 0) {

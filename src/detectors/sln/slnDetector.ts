@@ -14,7 +14,6 @@ import { loadStateDict } from '../pytorch/index.js';
 import type { DetectOptions, DetectorCreateOptions, DetectorFamily, FaceDetector, RawOutputs } from '../types.js';
 import { decodeSlnBoxes } from './boxes.js';
 import { loadStateIntoStore } from './checkpoint.js';
-import { depthwiseAsStoreLayout } from './mobilenet.js';
 import { createSlnNetwork, slnAnchors, type SlnNetwork } from './network.js';
 import { loadSlnWeights } from './weightsFile.js';
 
@@ -178,7 +177,7 @@ export function loadSlnNetworkWeights(network: SlnNetwork, file: string): Record
     return metadata;
   }
   if (/\.(pth|pt|tar)$/.test(file)) {
-    loadStateIntoStore(network.store, depthwiseAsStoreLayout(loadStateDict(file), network.store), file, true);
+    loadStateIntoStore(network.store, loadStateDict(file), file, true);
     return {};
   }
   throw new InputFileError(file, 'expected SLN weights as a .json manifest (facepatch train-detector) or a PyTorch .pth state dict');

@@ -14,7 +14,6 @@ import { defineMobileNetV1, MOBILENET_FEATURE_TAPS } from '../../../src/detector
 import { ParamStore } from '../../../src/detectors/sln/params.js';
 import { loadStateDict } from '../../../src/detectors/pytorch/index.js';
 import { loadStateIntoStore } from '../../../src/detectors/sln/checkpoint.js';
-import { depthwiseAsStoreLayout } from '../../../src/detectors/sln/mobilenet.js';
 import { sharedDir } from '../../../src/config/paths.js';
 import { requireShared } from '../../helpers/shared.js';
 
@@ -110,7 +109,7 @@ test('C2..C5 match a PyTorch twin of Pytorch_Retinaface MobileNetV1 on the Image
 
   const store = new ParamStore(0);
   const backbone = defineMobileNetV1(store);
-  const loaded = loadStateIntoStore(store, depthwiseAsStoreLayout(loadStateDict(checkpoint), store), checkpoint, true);
+  const loaded = loadStateIntoStore(store, loadStateDict(checkpoint), checkpoint, true);
   assert.equal(loaded.length, 135);
   for (const mode of ['eval', 'train'] as const) {
     const outputs = tf.tidy(() => backbone.forward(tf.tensor4d(reference.input, [2, height, width, 3]), mode).map((c) => ({ shape: c.shape, values: c.dataSync() })));
