@@ -63,22 +63,28 @@ export const reluGradConfig = elementwiseGradientKernel('FacepatchReluGrad', (dy
  * fused conv keeps): relu y > 0; relu6 0 < y < 6; leakyrelu y > 0 ? 1 : alpha. The same kernel
  * name is native on the torch backend (src/detectors/frozenFusedConv.ts calls it).
  */
+const FROM_OUTPUT = 'FacepatchActivationGradFromOutput';
+const gradientsFromOutput: Record<string, tf.KernelConfig> = {
+  relu: elementwiseGradientKernel(FROM_OUTPUT, (dy, y, dx) => {
+    for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * Number(y[i] > 0);
+  }),
+  relu6: elementwiseGradientKernel(FROM_OUTPUT, (dy, y, dx) => {
+    for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * (Number(y[i] > 0) & Number(y[i] < 6));
+  }),
+  leakyrelu: elementwiseGradientKernel(FROM_OUTPUT, (dy, y, dx, attrs) => {
+    const slopes = new Float64Array([Math.fround(attrs.alpha as number), 1]);
+    for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * slopes[Number(y[i] > 0)];
+  }),
+};
+
 export const activationGradFromOutputConfig: tf.KernelConfig = {
-  kernelName: 'FacepatchActivationGradFromOutput',
+  kernelName: FROM_OUTPUT,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, y } = inputs as Record<'dy' | 'y', tf.TensorInfo>;
     const activation = (attrs as Attrs).activation as string;
-    const loops: Record<string, GradientLoop> = {
-      relu: (g, v, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * Number(v[i] > 0); },
-      relu6: (g, v, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * (Number(v[i] > 0) & Number(v[i] < 6)); },
-      leakyrelu: (g, v, out, a) => {
-        const slopes = new Float64Array([Math.fround(a.alpha as number), 1]);
-        for (let i = 0; i < out.length; i++) out[i] = g[i] * slopes[Number(v[i] > 0)];
-      },
-    };
-    const loop = loops[activation];
-    if (!loop) throw new Error(`FacepatchActivationGradFromOutput: unknown activation '${activation}'`);
-    return elementwiseGradientKernel('FacepatchActivationGradFromOutput', loop).kernelFunc({ inputs: { dy, x: y }, backend, attrs } as never) as tf.TensorInfo;
+    const kernel = gradientsFromOutput[activation];
+    if (!kernel) throw new Error(`${FROM_OUTPUT}: unknown activation '${activation}'`);
+    const { dy, y } = inputs as Record<'dy' | 'y', tf.TensorInfo>;
+    return kernel.kernelFunc({ inputs: { dy, x: y }, backend, attrs }) as tf.TensorInfo;
   },
 };
