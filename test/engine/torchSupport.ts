@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { loadNative } from '../../packages/tfjs-backend-torch/src/native.js';
+import { randomValues } from '../helpers/randomValues.js';
 
 export const torchRequired = process.env.FACEPATCH_REQUIRE_TORCH === '1';
 
@@ -23,20 +24,7 @@ if (torch) {
   torch.setTorchThreads(1);
 }
 
-/** Deterministic uniform values in [low, high) (mulberry32), so failures reproduce. */
-export function randomValues(seed: number, count: number, low = -1, high = 1): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = low + (high - low) * unit;
-  }
-  return out;
-}
+export { randomValues } from '../helpers/randomValues.js';
 
 let nextSeed = 1;
 
