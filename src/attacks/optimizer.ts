@@ -40,10 +40,11 @@ export class PatchOptimizer {
     return optimizer;
   }
 
-  /** One descent step on `values` in place, then clamp to [0, 1]. */
-  step(values: Float32Array, gradient: Float32Array): void {
-    const s = this.state;
-    s.step += 1;
+  /** One descent step on `values` in place, then clamp to [0, 1]; `lr` overrides the base rate (a schedule). */
+  step(values: Float32Array, gradient: Float32Array, lr = this.state.lr): void {
+    const s = { ...this.state, lr };
+    this.state.step += 1;
+    s.step = this.state.step;
     if (s.name === 'adam') {
       const c1 = 1 - s.beta1 ** s.step;
       const c2 = 1 - s.beta2 ** s.step;

@@ -23,7 +23,8 @@ import type { SelectionParams } from './selection/types.js';
 import { selectionRegistry } from './selection/registry.js';
 import { imageGradient } from './step.js';
 import type { TrainingItem } from './trainingSet.js';
-import { loadScaledImage, scaleBoxes } from './trainingSet.js';
+import { scaleBoxes } from './trainingSet.js';
+import { ScaledImageCache } from './imageCache.js';
 
 export interface AttackConfig {
   detector: string;
@@ -32,6 +33,8 @@ export interface AttackConfig {
   /** Images per optimiser step (gradients are accumulated; the loss is the mean over all selected samples). */
   batch: number;
   lr: number;
+  /** Epochs after which the learning rate is multiplied by 0.1 (the paper's schedule: 60, 80 of 100); [] = constant. */
+  lrDecayEpochs: number[];
   optimizer: OptimizerName;
   /** noise, gray, constant:R,G,B, #rrggbb, an image file or a patch.json. */
   init: string;
@@ -51,8 +54,15 @@ export interface AttackConfig {
 
 export const DEFAULT_SNAPSHOT_EPOCHS = [0, 10, 30, 60, 100];
 
+/** The learning rate of a 1-based epoch: the base rate times 0.1 per decay epoch already passed. */
+export function epochLearningRate(config: Pick<AttackConfig, 'lr' | 'lrDecayEpochs'>, epoch: number): number {
+  return config.lr * 0.1 ** config.lrDecayEpochs.filter((after) => epoch > after).length;
+}
+
 export interface EpochRecord {
   epoch: number;
+  /** Learning rate of the epoch (absent in runs saved before the schedule existed). */
+  lr?: number;
   /** Mean loss over the epoch's selected samples (mean of w * log S; lower = scores suppressed). */
   loss: number;
   samples: number;
@@ -88,6 +98,8 @@ export interface AttackRunOptions {
   onEpoch?: (record: EpochRecord) => void;
   /** Stop after this many epochs in this call (for tests of resuming); the run can be resumed. */
   stopAfterEpochs?: number;
+  /** Memory for decoded training images kept between epochs (default a quarter of RAM; 0 = decode every time). */
+  imageCacheBytes?: number;
 }
 
 export interface AttackResult {
@@ -128,6 +140,8 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       throw new InputFileError(checkpointPath, `unreadable checkpoint: ${(error as Error).message}`);
     }
     if (saved.format !== 'facepatch-attack-checkpoint/1') throw new InputFileError(checkpointPath, 'not a facepatch attack checkpoint');
+    // Runs saved before the learning-rate schedule existed ran at a constant rate.
+    saved.config = { ...saved.config, lrDecayEpochs: saved.config.lrDecayEpochs ?? [] };
     if (resumeKey(saved.config) !== resumeKey(config)) {
       throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}; saved: ${resumeKey(saved.config)}`);
     }
@@ -147,14 +161,16 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     if (config.snapshotEpochs.includes(0)) await savePatch(join(outDir, 'snapshots', 'epoch-000'), patch);
   }
   const resumedFrom = epochsDone;
+  const images = new ScaledImageCache(config.maxSide, options.imageCacheBytes);
   const metadata = () => ({ provenance: options.provenance, config, epochsDone, history });
 
   while (epochsDone < config.epochs) {
     if (options.stopAfterEpochs !== undefined && epochsDone - resumedFrom >= options.stopAfterEpochs) break;
     const epoch = epochsDone + 1;
     const started = Date.now();
+    const lr = epochLearningRate(config, epoch);
     const order = rng.shuffle(items.map((_, i) => i));
-    const record: EpochRecord = { epoch, loss: 0, samples: 0, imagesWithSamples: 0, images: 0, faces: 0, facesWithPatch: 0, facesWithSamples: 0, seconds: 0 };
+    const record: EpochRecord = { epoch, lr, loss: 0, samples: 0, imagesWithSamples: 0, images: 0, faces: 0, facesWithPatch: 0, facesWithSamples: 0, seconds: 0 };
     let lossSum = 0;
     for (let start = 0; start < order.length; start += config.batch) {
       const batchIndices = order.slice(start, start + config.batch);
@@ -162,7 +178,7 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       let batchSamples = 0;
       for (const index of batchIndices) {
         const item = items[index] as TrainingItem;
-        const { image, scale } = await loadScaledImage(item.path, config.maxSide);
+        const { image, scale } = await images.load(item.path);
         const faces = scaleBoxes(item.faces, scale);
         const placements = placePatches(faces, { alpha: config.alpha, location: config.location, scale: config.scale });
         const eot = eotEnabled(config.eot) ? config.eot : NO_EOT;
@@ -196,7 +212,7 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       }
       if (batchSamples > 0) {
         for (let i = 0; i < gradientSum.length; i++) gradientSum[i] = (gradientSum[i] as number) / batchSamples;
-        optimizer.step(patch.values, gradientSum);
+        optimizer.step(patch.values, gradientSum, lr);
       }
     }
     record.loss = record.samples ? lossSum / record.samples : 0;
@@ -225,6 +241,6 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
 }
 
 export function historyCsv(history: readonly EpochRecord[]): string {
-  const columns: (keyof EpochRecord)[] = ['epoch', 'loss', 'samples', 'imagesWithSamples', 'images', 'faces', 'facesWithPatch', 'facesWithSamples', 'seconds'];
-  return [columns.join(','), ...history.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n';
+  const columns: (keyof EpochRecord)[] = ['epoch', 'lr', 'loss', 'samples', 'imagesWithSamples', 'images', 'faces', 'facesWithPatch', 'facesWithSamples', 'seconds'];
+  return [columns.join(','), ...history.map((r) => columns.map((c) => r[c] ?? '').join(','))].join('\n') + '\n';
 }

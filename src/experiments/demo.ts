@@ -53,7 +53,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const faces = items.reduce((n, item) => n + item.faces.length, 0);
   if (faces === 0) throw new FacepatchError(`the clean ${detector.name} finds no face above ${options.delta} in the sample photos`);
   const config: AttackConfig = {
-    detector: detector.name, method: options.method, epochs: options.epochs, batch: 1, lr: options.lr, optimizer: 'adam',
+    detector: detector.name, method: options.method, epochs: options.epochs, batch: 1, lr: options.lr, lrDecayEpochs: [], optimizer: 'adam',
     init: 'noise', patchSize: DEFAULT_PATCH_SIZE, alpha: 0.5, location: 'top', scale: 1, mask: 'none', seed: options.seed,
     maxSide: options.maxSide, selection: DEFAULT_SELECTION_PARAMS, eot: NO_EOT, snapshotEpochs: DEFAULT_SNAPSHOT_EPOCHS,
   };

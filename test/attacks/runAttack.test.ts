@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAttack, type AttackConfig } from '../../src/attacks/runAttack.js';
+import { epochLearningRate, runAttack, type AttackConfig } from '../../src/attacks/runAttack.js';
 import { DEFAULT_SELECTION_PARAMS } from '../../src/attacks/selection/index.js';
 import { NO_EOT } from '../../src/patch/photometric.js';
 import { saveImagePng } from '../../src/data/images/saveImagePng.js';
@@ -26,7 +26,7 @@ async function makeItems(dir: string) {
 }
 
 const config: AttackConfig = {
-  detector: 'toy', method: 'combination', epochs: 4, batch: 2, lr: 0.05, optimizer: 'adam', init: 'constant:0.9,0.1,0.1',
+  detector: 'toy', method: 'combination', epochs: 4, batch: 2, lr: 0.05, lrDecayEpochs: [2], optimizer: 'adam', init: 'constant:0.9,0.1,0.1',
   patchSize: 8, alpha: 0.75, location: 'center', scale: 1, mask: 'none', seed: 5, maxSide: 640,
   selection: DEFAULT_SELECTION_PARAMS, eot: NO_EOT, snapshotEpochs: [0, 2],
 };
@@ -54,5 +54,21 @@ test('an attack run lowers the loss, writes patch, snapshots and history, and a 
   assert.deepEqual(Array.from(saved.values), Array.from(full.patch.values));
   // A different configuration cannot resume.
   await assert.rejects(runAttack({ config: { ...config, lr: 0.1 }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ/);
-  assert.match(readFileSync(join(dir, 'full', 'history.csv'), 'utf8'), /^epoch,loss,samples/);
+  assert.match(readFileSync(join(dir, 'full', 'history.csv'), 'utf8'), /^epoch,lr,loss,samples/);
+});
+
+test('keeping decoded images between epochs changes nothing in the result', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-attack-cache-'));
+  const items = await makeItems(dir);
+  const detector = createToyDetector();
+  const cached = await runAttack({ config, detector, items, outDir: join(dir, 'cached') });
+  const uncached = await runAttack({ config, detector, items, outDir: join(dir, 'uncached'), imageCacheBytes: 0 });
+  assert.deepEqual(Array.from(cached.patch.values), Array.from(uncached.patch.values));
+  assert.deepEqual(cached.history.map((h) => h.loss), uncached.history.map((h) => h.loss));
+});
+
+test('the learning rate drops x0.1 after each decay epoch', () => {
+  const schedule = { lr: 0.01, lrDecayEpochs: [60, 80] };
+  assert.deepEqual([1, 60, 61, 80, 81, 100].map((e) => +epochLearningRate(schedule, e).toExponential(6)), [0.01, 0.01, 0.001, 0.001, 0.0001, 0.0001]);
+  assert.equal(epochLearningRate({ lr: 0.5, lrDecayEpochs: [] }, 99), 0.5);
 });

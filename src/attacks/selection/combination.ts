@@ -10,14 +10,15 @@ export const combinationSelection: SelectionStrategy = {
   paperName: 'Patch-Combination',
   description: 'anchors with S > 0.5 and (IoU(anchor, face) > 0.3 or IoU(anchor, patch) > 0.3); loss mean log S',
   select({ anchors, scores, faces, patches }, { scoreThreshold, lambdaFace, lambdaPatch }) {
-    const faceOverlap = matchAnchorsToBoxes(anchors, faces).iou;
-    const patchOverlap = matchAnchorsToBoxes(anchors, patches).iou;
-    const selected: number[] = [];
-    for (let i = 0; i < scores.length; i++) {
-      if ((scores[i] as number) <= scoreThreshold) continue;
-      if ((faceOverlap[i] as number) > lambdaFace || (patchOverlap[i] as number) > lambdaPatch) selected.push(i);
-    }
-    return Int32Array.from(selected);
+    // The score test first: only the few anchors above it need the IoU against every face and
+    // patch (matching all ~17k RetinaFace anchors cost ~4 ms an image, 6 % of a step).
+    const candidates: number[] = [];
+    for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > scoreThreshold) candidates.push(i);
+    const candidateAnchors = new Float32Array(4 * candidates.length);
+    candidates.forEach((i, j) => candidateAnchors.set(anchors.subarray(4 * i, 4 * i + 4), 4 * j));
+    const faceOverlap = matchAnchorsToBoxes(candidateAnchors, faces).iou;
+    const patchOverlap = matchAnchorsToBoxes(candidateAnchors, patches).iou;
+    return Int32Array.from(candidates.filter((_, j) => (faceOverlap[j] as number) > lambdaFace || (patchOverlap[j] as number) > lambdaPatch));
   },
   lossTerms: (scores) => logScore(scores),
 };

@@ -30,6 +30,7 @@ interface AttackFlags extends DetectorFlags, PlacementFlags {
   maxImages?: number;
   batch: number;
   lr: number;
+  lrDecay: number[];
   optimizer: OptimizerName;
   init: string;
   seed: number;
@@ -49,6 +50,7 @@ interface AttackFlags extends DetectorFlags, PlacementFlags {
   eotContrast: number;
   eotNoise: number;
   eotScale: number;
+  imageCacheMb?: number;
 }
 
 function parseEpochList(value: string): number[] {
@@ -68,6 +70,7 @@ export function register(program: Command): void {
     .option('--max-images <n>', 'only the first N present images (sorted path order)', parsePositiveInt)
     .option('--batch <n>', 'images per optimiser step', parsePositiveInt, 1)
     .option('--lr <x>', 'learning rate', parseNumber, 0.01)
+    .option('--lr-decay <epochs>', 'multiply the learning rate by 0.1 after these epochs, e.g. 60,80 (the paper\'s schedule for 100 epochs)', parseEpochList, [])
     .addOption(new Option('--optimizer <name>', 'optimiser on the patch values').choices([...OPTIMIZER_NAMES]).default('adam'))
     .option('--init <spec>', 'initial patch: noise, gray, constant:R,G,B, #rrggbb, an image file or a patch.json', 'noise')
     .option('--resume', 'continue the run in --out from its last checkpoint')
@@ -85,7 +88,8 @@ export function register(program: Command): void {
     .option('--eot-brightness <b>', 'EOT: brightness shift range', parseNumber, 0)
     .option('--eot-contrast <c>', 'EOT: contrast factor range 1 +- c', parseNumber, 0)
     .option('--eot-noise <std>', 'EOT: pixel noise standard deviation', parseNumber, 0)
-    .option('--eot-scale <s>', 'EOT: patch scale jitter 1 +- s', parseNumber, 0);
+    .option('--eot-scale <s>', 'EOT: patch scale jitter 1 +- s', parseNumber, 0)
+    .option('--image-cache-mb <mb>', 'memory for decoded training images kept between epochs (default: a quarter of RAM; 0 = decode every epoch)', parseNonNegativeInt);
   addDetectorOptions(command);
   addPlacementOptions(command);
   addSeedOption(command);
@@ -113,6 +117,7 @@ export function register(program: Command): void {
       epochs: flags.epochs,
       batch: flags.batch,
       lr: flags.lr,
+      lrDecayEpochs: flags.lrDecay,
       optimizer: flags.optimizer,
       init: flags.init,
       patchSize: flags.patchSize,
@@ -143,9 +148,10 @@ export function register(program: Command): void {
       outDir: flags.out,
       resume: flags.resume,
       provenance,
+      imageCacheBytes: flags.imageCacheMb === undefined ? undefined : flags.imageCacheMb * 1024 * 1024,
       onImage: progress.onImage,
       onEpoch: (r) =>
-        note(`epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, ${r.samples} samples on ${r.imagesWithSamples}/${r.images} images, faces with a sample ${r.facesWithSamples}/${r.faces} (${r.faces ? ((100 * r.facesWithSamples) / r.faces).toFixed(1) : 0}%), ${r.seconds.toFixed(0)} s`),
+        note(`epoch ${r.epoch} (lr ${r.lr}): loss ${r.loss.toFixed(4)}, ${r.samples} samples on ${r.imagesWithSamples}/${r.images} images, faces with a sample ${r.facesWithSamples}/${r.faces} (${r.faces ? ((100 * r.facesWithSamples) / r.faces).toFixed(1) : 0}%), ${r.seconds.toFixed(0)} s`),
     });
     progress.stop();
     detector.dispose();

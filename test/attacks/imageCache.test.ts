@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScaledImageCache } from '../../src/attacks/imageCache.js';
+import { loadScaledImage } from '../../src/attacks/trainingSet.js';
+import { saveImagePng } from '../../src/data/images/saveImagePng.js';
+
+async function writeImage(path: string, width: number, height: number, value: number): Promise<void> {
+  await saveImagePng(path, { width, height, data: new Float32Array(width * height * 3).fill(value) });
+}
+
+test('the image cache returns what loadScaledImage returns, decodes each image once, and keeps to its budget', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-cache-'));
+  const a = join(dir, 'a.png'), b = join(dir, 'b.png');
+  await writeImage(a, 40, 20, 0.25);
+  await writeImage(b, 40, 20, 0.75);
+  const direct = await loadScaledImage(a, 30);
+  const bytesPerImage = direct.image.data.byteLength; // 30 x 15 x 3 floats
+  const cache = new ScaledImageCache(30, bytesPerImage); // room for one image
+  const first = await cache.load(a);
+  assert.equal(first.scale, direct.scale);
+  assert.deepEqual(Array.from(first.image.data), Array.from(direct.image.data));
+  assert.equal(await cache.load(a), first, 'the second load is the cached object');
+  await cache.load(b);
+  await cache.load(b);
+  assert.deepEqual({ hits: cache.hits, misses: cache.misses, bytes: cache.cachedBytes }, { hits: 1, misses: 3, bytes: bytesPerImage });
+  const disabled = new ScaledImageCache(30, 0);
+  await disabled.load(a);
+  await disabled.load(a);
+  assert.deepEqual({ hits: disabled.hits, misses: disabled.misses }, { hits: 0, misses: 2 });
+});
