@@ -56,7 +56,8 @@ export const DEFAULT_SNAPSHOT_EPOCHS = [0, 10, 30, 60, 100];
 
 /** The learning rate of a 1-based epoch: the base rate times 0.1 per decay epoch already passed. */
 export function epochLearningRate(config: Pick<AttackConfig, 'lr' | 'lrDecayEpochs'>, epoch: number): number {
-  return config.lr * 0.1 ** config.lrDecayEpochs.filter((after) => epoch > after).length;
+  // Divided, not multiplied by 0.1^k, so 0.01 becomes exactly 0.001 and 0.0001 in the records.
+  return config.lr / 10 ** config.lrDecayEpochs.filter((after) => epoch > after).length;
 }
 
 export interface EpochRecord {

@@ -10,7 +10,8 @@ import type { EvaluationResult } from '../eval/types.js';
 import type { Provenance } from '../config/provenance.js';
 import { fbetaFigureSvg } from '../report/fbetaFigure.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite.js';
-import { detectorDetectionSource, type PatchSetting } from './patchedDetection.js';
+import { journaledDetectionSource } from '../eval/detectionJournal.js';
+import { detectionSettingKey, detectorDetectionSource, type PatchSetting } from './patchedDetection.js';
 
 export interface CompareSetting {
   label: string;
@@ -21,6 +22,8 @@ export interface CompareSetting {
 export interface CompareRow {
   label: string;
   result: EvaluationResult;
+  /** Images whose detections came from the journal of an interrupted run (--resume). */
+  reusedFromJournal: number;
 }
 
 const SUBSETS = ['easy', 'medium', 'hard', 'all'] as const;
@@ -33,15 +36,24 @@ export async function compareSettings(options: {
   delta: number;
   outDir: string;
   provenance: Provenance;
+  /** Identify the detector in journal keys (weights, config, backend). */
+  detectorKey?: { weights?: string; detectorConfig?: string; backend?: string };
+  /** Reuse the per-setting detection journals of an interrupted run in outDir/journals. */
+  resume?: boolean;
   onImage?: () => void;
   onSetting?: (label: string) => void;
 }): Promise<CompareRow[]> {
   const rows: CompareRow[] = [];
-  for (const s of options.settings) {
+  for (const [index, s] of options.settings.entries()) {
     options.onSetting?.(s.label);
-    const source = detectorDetectionSource({ detector: options.detector, patch: s.setting, maxSide: options.maxSide });
+    // Every setting's detections are journaled, so a killed comparison resumes image by image.
+    const source = journaledDetectionSource(detectorDetectionSource({ detector: options.detector, patch: s.setting, maxSide: options.maxSide }), {
+      path: join(options.outDir, 'journals', `setting-${index + 1}.jsonl`),
+      resume: options.resume === true,
+      key: { label: s.label, ...detectionSettingKey({ detector: options.detector.name, ...options.detectorKey, patch: s.setting, maxSide: options.maxSide }) },
+    });
     const { result } = await evaluateDataset({ dataset: options.dataset, source, delta: options.delta, onImage: options.onImage });
-    rows.push({ label: s.label, result });
+    rows.push({ label: s.label, result, reusedFromJournal: source.reused });
     await writeCompareOutputs(options.outDir, rows, options.detector.name, options.delta, options.provenance);
   }
   return rows;
@@ -73,7 +85,7 @@ export function compareCsv(rows: readonly CompareRow[]): string {
 }
 
 async function writeCompareOutputs(outDir: string, rows: readonly CompareRow[], detector: string, delta: number, provenance: Provenance): Promise<void> {
-  writeJsonAtomic(join(outDir, 'results.json'), { detector, delta, provenance, rows: rows.map((r) => ({ label: r.label, ...r.result })) });
+  writeJsonAtomic(join(outDir, 'results.json'), { detector, delta, provenance, rows: rows.map((r) => ({ label: r.label, reusedFromJournal: r.reusedFromJournal, ...r.result })) });
   writeFileAtomic(join(outDir, 'table.md'), compareMarkdown(rows, detector, delta));
   writeFileAtomic(join(outDir, 'table.csv'), compareCsv(rows));
   const first = rows[0]?.result;

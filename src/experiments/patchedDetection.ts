@@ -7,6 +7,7 @@ import { imageToTensor } from '../data/images/imageTensor.js';
 import type { RgbImage } from '../data/images/rgbImage.js';
 import type { DetectionSource } from '../eval/detectionSource.js';
 import { writeSubmissionFile } from '../eval/submissionFiles.js';
+import { valuesDigest } from '../eval/detectionJournal.js';
 import { loadScaledImage, scaleBoxes, toOriginalPixels } from '../attacks/trainingSet.js';
 import { buildPastePlan, pastePatch } from '../patch/paste.js';
 import type { PartMask, PlacementOptions } from '../patch/placement.js';
@@ -98,5 +99,30 @@ export function detectorDetectionSource(options: DetectorSourceOptions): Detecti
         savedTo: options.saveDir ?? null,
       };
     },
+  };
+}
+
+/**
+ * What determines a detector source's detections, as a detections-journal key: a journal is
+ * reused only for the same detector (and weights/config), backend, patch values, placement and scale.
+ */
+export function detectionSettingKey(options: {
+  detector: string;
+  weights?: string;
+  detectorConfig?: string;
+  backend?: string;
+  patch?: PatchSetting;
+  maxSide: number;
+  scoreThreshold?: number;
+}): Record<string, unknown> {
+  const { patch } = options;
+  return {
+    detector: options.detector,
+    weights: options.weights ?? null,
+    detectorConfig: options.detectorConfig ?? null,
+    backend: options.backend ?? null,
+    patch: patch ? { size: patch.patch.size, values: valuesDigest(patch.patch.values), placement: patch.placement, mask: patch.mask ?? 'none' } : null,
+    maxSide: options.maxSide,
+    scoreThreshold: options.scoreThreshold ?? 0.02,
   };
 }

@@ -2,7 +2,7 @@
 // against the shared WIDER FACE val subset.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWiderFace } from '../../src/data/index.js';
@@ -10,6 +10,7 @@ import type { DatasetImage } from '../../src/data/types.js';
 import { submissionFilePath, writeSubmission } from '../../src/eval/submissionFiles.js';
 import type { ScoredBox } from '../../src/util/geometry.js';
 import { runCli } from '../helpers/cli.js';
+import { packageRoot } from '../../src/config/paths.js';
 import { requireShared } from '../helpers/shared.js';
 
 const SUBSETS = ['easy', 'medium', 'hard', 'all'] as const;
@@ -133,4 +134,38 @@ test('evaluate without a detection source is an error that says what to pass', (
   const r = runCli(['evaluate', '--root', tmpdir()]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--detections <dir>/);
+});
+
+test('a journaled evaluation resumes with the same figures; compare --resume reuses its journals', (t) => {
+  const root = requireShared(t, 'data', 'widerface');
+  if (!root) return;
+  const dir = temporaryDir(t);
+  const journal = join(dir, 'noise.jsonl');
+  const args = ['--detector', 'ssd-mobilenetv1', '--backend', 'auto', '--patch', 'noise', '--root', root, '--max-images', '2'];
+  const first = evaluateJson([...args, '--journal', journal]);
+  assert.equal(first.detections.reusedFromJournal, 0);
+  const resumed = evaluateJson([...args, '--journal', journal, '--resume']);
+  assert.equal(resumed.detections.reusedFromJournal, 2);
+  assert.deepEqual({ ...resumed.atDelta, ap: resumed.ap, criteria: resumed.criteria }, { ...first.atDelta, ap: first.ap, criteria: first.criteria });
+  // Another patch (a different seed draws other noise) cannot reuse the journal.
+  const other = runCli(['evaluate', '--json', ...args, '--seed', '7', '--journal', journal, '--resume']);
+  assert.equal(other.status, 1);
+  assert.match(other.stderr, /holds detections of another setting/);
+  const lonely = runCli(['evaluate', '--json', ...args, '--resume']);
+  assert.match(lonely.stderr, /--resume continues the evaluation recorded by --journal/);
+
+  const out = join(dir, 'compare');
+  const compareArgs = ['compare', '--json', '--detector', 'ssd-mobilenetv1', '--backend', 'auto', '--patch', 'none', '--patch', 'noise', '--patch', `iou=${join(packageRoot(), 'patches', 'ssd-mobilenetv1-iou.png')}`, '--parts', 'top-half', '--scales', '0.5', '--root', root, '--max-images', '2', '--out', out];
+  const full = runCli(compareArgs);
+  assert.equal(full.status, 0, full.stderr);
+  const again = runCli([...compareArgs, '--resume']);
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(JSON.parse(again.stdout).rows, JSON.parse(full.stdout).rows);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  // The parts and scales rows (the paper's Tables 4 and 5) come after the patch they vary; the controls get none.
+  assert.deepEqual(results.rows.map((r: { label: string }) => r.label), ['clean', 'noise patch (unoptimised)', 'iou', 'iou, top-half removed', 'iou, scale 0.5']);
+  assert.deepEqual(results.rows.map((r: { reusedFromJournal: number }) => r.reusedFromJournal), [2, 2, 2, 2, 2]);
+  const keys = results.rows.map((_: unknown, i: number) => readFileSync(join(out, 'journals', `setting-${i + 1}.jsonl`), 'utf8').split('\n')[0]);
+  assert.match(keys[3], /"mask":"top-half"/);
+  assert.match(keys[4], /"scale":0.5/);
 });

@@ -151,7 +151,7 @@ export function register(program: Command): void {
       imageCacheBytes: flags.imageCacheMb === undefined ? undefined : flags.imageCacheMb * 1024 * 1024,
       onImage: progress.onImage,
       onEpoch: (r) =>
-        note(`epoch ${r.epoch} (lr ${r.lr}): loss ${r.loss.toFixed(4)}, ${r.samples} samples on ${r.imagesWithSamples}/${r.images} images, faces with a sample ${r.facesWithSamples}/${r.faces} (${r.faces ? ((100 * r.facesWithSamples) / r.faces).toFixed(1) : 0}%), ${r.seconds.toFixed(0)} s`),
+        note(`epoch ${r.epoch} (lr ${r.lr === undefined ? '?' : Number(r.lr.toPrecision(6))}): loss ${r.loss.toFixed(4)}, ${r.samples} samples on ${r.imagesWithSamples}/${r.images} images, faces with a sample ${r.facesWithSamples}/${r.faces} (${r.faces ? ((100 * r.facesWithSamples) / r.faces).toFixed(1) : 0}%), ${r.seconds.toFixed(0)} s`),
     });
     progress.stop();
     detector.dispose();

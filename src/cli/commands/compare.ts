@@ -1,6 +1,7 @@
 // `facepatch compare`: one detector, several patches (controls and optimised ones), one table.
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { PART_MASKS, type PartMask } from '../../patch/placement.js';
 import { defaultWiderRoot } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
 import { loadWiderFace } from '../../data/widerface/loadWiderFace.js';
@@ -18,6 +19,27 @@ interface CompareFlags extends DetectorFlags, PlacementFlags {
   maxImages?: number;
   maxSide: number;
   seed: number;
+  resume?: boolean;
+  parts?: PartMask[];
+  scales?: number[];
+}
+
+/** --parts: a list of part masks, or all of them (the paper's Table 4). */
+function parsePartList(value: string): PartMask[] {
+  if (value === 'all') return PART_MASKS.filter((m) => m !== 'none');
+  const parts = value.split(',').map((v) => v.trim());
+  for (const part of parts) {
+    if (!(PART_MASKS as readonly string[]).includes(part)) throw new InvalidArgumentError(`unknown part "${part}"; valid choices: all, ${PART_MASKS.join(', ')}`);
+  }
+  return parts as PartMask[];
+}
+
+function parseScaleList(value: string): number[] {
+  return value.split(',').map((v) => {
+    const scale = Number(v.trim());
+    if (!(scale > 0)) throw new InvalidArgumentError(`scales must be positive numbers, got "${v}"`);
+    return scale;
+  });
 }
 
 const CONTROL_LABELS: Record<string, string> = { none: 'clean', noise: 'noise patch (unoptimised)', face: 'real-face patch (unoptimised)' };
@@ -31,7 +53,10 @@ export function register(program: Command): void {
     .option('--root <dir>', 'WIDER FACE root', defaultWiderRoot())
     .option('--delta <score>', 'score threshold delta', parseFraction, 0.99)
     .option('--max-images <n>', 'only the first N present val images', parsePositiveInt)
-    .option('--max-side <px>', 'shrink images so the longer side is at most this (0 = original)', parseNonNegativeInt, 0);
+    .option('--max-side <px>', 'shrink images so the longer side is at most this (0 = original)', parseNonNegativeInt, 0)
+    .option('--parts <list>', "also evaluate each patch file with part of it removed (the paper's Table 4): all, or a list such as top-half,left-third", parsePartList)
+    .option('--scales <list>', "also evaluate each patch file at these extra scales of its side (the paper's Table 5), e.g. 0.9,0.8,0.7,0.6", parseScaleList)
+    .option('--resume', 'continue an interrupted comparison in --out: detections already in its journals/ are not computed again');
   addDetectorOptions(command);
   addPlacementOptions(command);
   addSeedOption(command);
@@ -41,10 +66,16 @@ export function register(program: Command): void {
     const settings: CompareSetting[] = [];
     for (const spec of specs) {
       const [label, value] = spec.includes('=') ? (spec.split(/=(.*)/s).slice(0, 2) as [string, string]) : [CONTROL_LABELS[spec] ?? basename(spec), spec];
-      settings.push({ label, setting: patchSetting(await patchFromFlag(value, flags.seed, flags.root), flags) });
+      const patch = await patchFromFlag(value, flags.seed, flags.root);
+      const setting = patchSetting(patch, flags);
+      settings.push({ label, setting });
+      // Variants of optimised patches only: the controls stay as they are.
+      if (!setting || CONTROL_LABELS[value] !== undefined) continue;
+      for (const part of flags.parts ?? []) settings.push({ label: `${label}, ${part} removed`, setting: { ...setting, mask: part } });
+      for (const scale of flags.scales ?? []) settings.push({ label: `${label}, scale ${scale}`, setting: { ...setting, placement: { ...setting.placement, scale: (setting.placement.scale ?? 1) * scale } } });
     }
     const dataset = loadWiderFace({ root: flags.root, split: 'val', maxImages: flags.maxImages, onWarning: note });
-    const provenance = makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { patches: specs, delta: flags.delta, maxImages: flags.maxImages, maxSide: flags.maxSide, alpha: flags.alpha, location: flags.location, scale: flags.scale, part: flags.part } });
+    const provenance = makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { patches: specs, parts: flags.parts, scales: flags.scales, delta: flags.delta, maxImages: flags.maxImages, maxSide: flags.maxSide, alpha: flags.alpha, location: flags.location, scale: flags.scale, part: flags.part } });
     let progress: Progress | undefined;
     const rows = await compareSettings({
       detector,
@@ -54,6 +85,8 @@ export function register(program: Command): void {
       delta: flags.delta,
       outDir: flags.out,
       provenance,
+      detectorKey: { weights: flags.weights, detectorConfig: flags.detectorConfig, backend },
+      resume: flags.resume,
       onSetting: (label) => {
         progress?.stop();
         progress = createProgress({ label: `evaluate ${label}`, total: dataset.images.length });

@@ -30,7 +30,8 @@ import {
   type DetectorFlags,
   type PlacementFlags,
 } from '../commonOptions.js';
-import { detectorDetectionSource } from '../../experiments/patchedDetection.js';
+import { detectionSettingKey, detectorDetectionSource } from '../../experiments/patchedDetection.js';
+import { journaledDetectionSource } from '../../eval/detectionJournal.js';
 
 interface EvaluateOptions extends DetectorFlags, PlacementFlags {
   detections?: string;
@@ -43,6 +44,8 @@ interface EvaluateOptions extends DetectorFlags, PlacementFlags {
   delta: number;
   betas: number[];
   maxImages?: number;
+  journal?: string;
+  resume?: boolean;
 }
 
 function parseBetas(value: string): number[] {
@@ -59,7 +62,9 @@ async function detectionSourceFromOptions(
   command: Command,
 ): Promise<{ source: DetectionSource; backend?: string; dispose(): void }> {
   const detectorGiven = command.getOptionValueSource('detector') === 'cli';
+  if (options.resume && options.journal === undefined) throw new FacepatchError('--resume continues the evaluation recorded by --journal <file>; pass both');
   if (options.detections !== undefined) {
+    if (options.journal !== undefined) throw new FacepatchError('--journal records detections a detector computes; --detections are already stored');
     if (detectorGiven || options.patch !== 'none') {
       throw new FacepatchError('--detections scores stored detections; it cannot be combined with --detector or --patch');
     }
@@ -70,13 +75,22 @@ async function detectionSourceFromOptions(
   }
   const patch = await patchFromFlag(options.patch, options.seed, options.root);
   const { detector, backend } = await openDetector(options);
-  const source = detectorDetectionSource({
+  const setting = patchSetting(patch, options);
+  const computed = detectorDetectionSource({
     detector,
-    patch: patchSetting(patch, options),
+    patch: setting,
     maxSide: options.maxSide,
     saveDir: options.saveDetections,
     description: `detector ${detector.name}, patch ${options.patch}`,
   });
+  const source =
+    options.journal === undefined
+      ? computed
+      : journaledDetectionSource(computed, {
+          path: options.journal,
+          resume: options.resume === true,
+          key: detectionSettingKey({ detector: options.detector, weights: options.weights, detectorConfig: options.detectorConfig, backend, patch: setting, maxSide: options.maxSide }),
+        });
   return { source, backend, dispose: () => detector.dispose() };
 }
 
@@ -128,7 +142,9 @@ export function register(program: Command): void {
     .option('--max-images <n>', 'evaluate only the first N present images (sorted path order)', parsePositiveInt)
     .option('--patch <patch>', 'with --detector: paste this patch on every face: none (clean), noise (unoptimised control from --seed), face (real-face control from WIDER train), or a patch .png/.json', 'none')
     .option('--max-side <px>', 'with --detector: shrink images so the longer side is at most this (0 = original scale)', parseNonNegativeInt, 0)
-    .option('--save-detections <dir>', 'with --detector: also write the detections as a WIDER submission folder');
+    .option('--save-detections <dir>', 'with --detector: also write the detections as a WIDER submission folder')
+    .option('--journal <file>', "with --detector: record each image's detections in this file as they are computed (see --resume)")
+    .option('--resume', 'continue the evaluation recorded in --journal: its images are not run again');
   addDetectorOptions(evaluate);
   addPlacementOptions(evaluate);
   addSeedOption(evaluate);
