@@ -222,7 +222,7 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     epochsDone = epoch;
     // Patch first, then the checkpoint that points past it: a crash in between redoes one epoch.
     await savePatch(join(outDir, 'patch'), patch, metadata());
-    if (config.snapshotEpochs.includes(epoch)) await savePatch(join(outDir, 'snapshots', `epoch-${String(epoch).padStart(3, '0')}`), patch);
+    if (config.snapshotEpochs.includes(epoch)) await savePatch(join(outDir, 'snapshots', `epoch-${String(epoch).padStart(3, '0')}`), patch, metadata());
     const checkpoint: Checkpoint = {
       format: 'facepatch-attack-checkpoint/1',
       config,

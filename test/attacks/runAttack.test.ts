@@ -52,6 +52,11 @@ test('an attack run lowers the loss, writes patch, snapshots and history, and a 
   // The saved patch.json holds the exact values.
   const saved = await loadPatch(join(dir, 'full', 'patch.json'));
   assert.deepEqual(Array.from(saved.values), Array.from(full.patch.values));
+  // A snapshot says where it came from: the config, its epoch and the history up to it.
+  const snapshot = JSON.parse(readFileSync(join(dir, 'full', 'snapshots', 'epoch-002.json'), 'utf8'));
+  assert.equal(snapshot.epochsDone, 2);
+  assert.equal(snapshot.history.length, 2);
+  assert.equal(snapshot.config.method, 'combination');
   // A different configuration cannot resume.
   await assert.rejects(runAttack({ config: { ...config, lr: 0.1 }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ/);
   assert.match(readFileSync(join(dir, 'full', 'history.csv'), 'utf8'), /^epoch,lr,loss,samples/);
