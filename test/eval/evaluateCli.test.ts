@@ -162,10 +162,11 @@ test('a journaled evaluation resumes with the same figures; compare --resume reu
   assert.equal(again.status, 0, again.stderr);
   assert.deepEqual(JSON.parse(again.stdout).rows, JSON.parse(full.stdout).rows);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-  // The parts and scales rows (the paper's Tables 4 and 5) come after the patch they vary; the controls get none.
-  assert.deepEqual(results.rows.map((r: { label: string }) => r.label), ['clean', 'noise patch (unoptimised)', 'iou', 'iou, top-half removed', 'iou, scale 0.5']);
-  assert.deepEqual(results.rows.map((r: { reusedFromJournal: number }) => r.reusedFromJournal), [2, 2, 2, 2, 2]);
+  // The parts and scales rows (the paper's Tables 4 and 5) follow each pasted setting, controls included.
+  const noise = 'noise patch (unoptimised)';
+  assert.deepEqual(results.rows.map((r: { label: string }) => r.label), ['clean', noise, `${noise}, top-half removed`, `${noise}, scale 0.5`, 'iou', 'iou, top-half removed', 'iou, scale 0.5']);
+  assert.deepEqual(results.rows.map((r: { reusedFromJournal: number }) => r.reusedFromJournal), [2, 2, 2, 2, 2, 2, 2]);
   const keys = results.rows.map((_: unknown, i: number) => readFileSync(join(out, 'journals', `setting-${i + 1}.jsonl`), 'utf8').split('\n')[0]);
-  assert.match(keys[3], /"mask":"top-half"/);
-  assert.match(keys[4], /"scale":0.5/);
+  assert.match(keys[5], /"mask":"top-half"/);
+  assert.match(keys[6], /"scale":0.5/);
 });

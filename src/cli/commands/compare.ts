@@ -54,8 +54,8 @@ export function register(program: Command): void {
     .option('--delta <score>', 'score threshold delta', parseFraction, 0.99)
     .option('--max-images <n>', 'only the first N present val images', parsePositiveInt)
     .option('--max-side <px>', 'shrink images so the longer side is at most this (0 = original)', parseNonNegativeInt, 0)
-    .option('--parts <list>', "also evaluate each patch file with part of it removed (the paper's Table 4): all, or a list such as top-half,left-third", parsePartList)
-    .option('--scales <list>', "also evaluate each patch file at these extra scales of its side (the paper's Table 5), e.g. 0.9,0.8,0.7,0.6", parseScaleList)
+    .option('--parts <list>', "also evaluate each pasted setting (controls included) with part of the patch removed (the paper's Table 4): all, or a list such as top-half,left-third", parsePartList)
+    .option('--scales <list>', "also evaluate each pasted setting at these extra scales of its side (the paper's Table 5), e.g. 0.9,0.8,0.7,0.6", parseScaleList)
     .option('--resume', 'continue an interrupted comparison in --out: detections already in its journals/ are not computed again');
   addDetectorOptions(command);
   addPlacementOptions(command);
@@ -69,8 +69,9 @@ export function register(program: Command): void {
       const patch = await patchFromFlag(value, flags.seed, flags.root);
       const setting = patchSetting(patch, flags);
       settings.push({ label, setting });
-      // Variants of optimised patches only: the controls stay as they are.
-      if (!setting || CONTROL_LABELS[value] !== undefined) continue;
+      // Every pasted setting gets the variants, the noise and face controls too: whether a
+      // smaller or partial patch loses its effect by what was optimised or by the area it covers.
+      if (!setting) continue;
       for (const part of flags.parts ?? []) settings.push({ label: `${label}, ${part} removed`, setting: { ...setting, mask: part } });
       for (const scale of flags.scales ?? []) settings.push({ label: `${label}, scale ${scale}`, setting: { ...setting, placement: { ...setting.placement, scale: (setting.placement.scale ?? 1) * scale } } });
     }
