@@ -42,9 +42,8 @@ export class PatchOptimizer {
 
   /** One descent step on `values` in place, then clamp to [0, 1]; `lr` overrides the base rate (a schedule). */
   step(values: Float32Array, gradient: Float32Array, lr = this.state.lr): void {
-    const s = { ...this.state, lr };
-    this.state.step += 1;
-    s.step = this.state.step;
+    const s = this.state;
+    s.step += 1;
     if (s.name === 'adam') {
       const c1 = 1 - s.beta1 ** s.step;
       const c2 = 1 - s.beta2 ** s.step;
@@ -52,13 +51,13 @@ export class PatchOptimizer {
         const g = gradient[i] as number;
         const m = (this.m[i] = s.beta1 * (this.m[i] as number) + (1 - s.beta1) * g);
         const v = (this.v[i] = s.beta2 * (this.v[i] as number) + (1 - s.beta2) * g * g);
-        values[i] = clamp01((values[i] as number) - (s.lr * (m / c1)) / (Math.sqrt(v / c2) + s.epsilon));
+        values[i] = clamp01((values[i] as number) - (lr * (m / c1)) / (Math.sqrt(v / c2) + s.epsilon));
       }
     } else {
       for (let i = 0; i < values.length; i++) {
         const g = gradient[i] as number;
         const m = (this.m[i] = s.momentum * (this.m[i] as number) + g);
-        values[i] = clamp01((values[i] as number) - s.lr * m);
+        values[i] = clamp01((values[i] as number) - lr * m);
       }
     }
   }
