@@ -153,6 +153,8 @@ export interface TrainDetectorCallbacks {
   }): void;
   onStep?(record: StepRecord, info: { stepInEpoch: number; stepsPerEpoch: number }): void;
   onEpoch?(record: EpochRecord): void;
+  /** `--resume` with a different --epochs that the steps already taken allow. */
+  onScheduleChange?(change: ScheduleChange): void;
 }
 
 export interface TrainDetectorResult {
@@ -181,6 +183,23 @@ interface TrainingCheckpoint {
   weights: string;
   momentum: string;
   epochs: EpochRecord[];
+  /** Each time `--resume` changed `--epochs` (only allowed while the steps taken were unaffected). */
+  scheduleChanges?: ScheduleChange[];
+}
+
+export interface ScheduleChange {
+  /** Epochs done when the length changed. */
+  atEpoch: number;
+  fromEpochs: number;
+  toEpochs: number;
+}
+
+/** The first of the first `steps` steps whose learning rate differs between the schedules, if any. */
+export function scheduleDivergence(a: LearningRateSchedule, b: LearningRateSchedule, steps: number): number | undefined {
+  for (let step = 0; step < steps; step++) {
+    if (learningRateAt(a, step) !== learningRateAt(b, step)) return step;
+  }
+  return undefined;
 }
 
 /** The L2 norm of all the tensors together. */
@@ -240,6 +259,7 @@ export async function trainSlnDetector(options: TrainDetectorOptions, callbacks:
     warmupRatio: config.warmupRatio,
   };
   let saved: TrainingCheckpoint | undefined;
+  let scheduleChanges: ScheduleChange[] = [];
   if (existsSync(checkpointPath)) {
     if (!options.resume) throw new FacepatchError(`${outDir} already holds a run (${CHECKPOINT}); pass --resume to continue it, or choose another --out`);
     try {
@@ -248,10 +268,30 @@ export async function trainSlnDetector(options: TrainDetectorOptions, callbacks:
       throw new InputFileError(checkpointPath, `unreadable checkpoint: ${(error as Error).message}`);
     }
     if (saved?.format !== CHECKPOINT_FORMAT) throw new InputFileError(checkpointPath, 'not a facepatch detector-training checkpoint');
-    if (JSON.stringify(saved.config) !== JSON.stringify(config)) {
+    if (saved.trainingImages !== items.length) throw new FacepatchError(`--resume: the run used ${saved.trainingImages} training images, now ${items.length}`);
+    if (JSON.stringify({ ...saved.config, epochs: config.epochs }) !== JSON.stringify(config)) {
       throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}; saved: ${JSON.stringify(saved.config)}`);
     }
-    if (saved.trainingImages !== items.length) throw new FacepatchError(`--resume: the run used ${saved.trainingImages} training images, now ${items.length}`);
+    if (saved.config.epochs !== config.epochs) {
+      // A new schedule length is accepted only when the run so far is exactly what a run of the
+      // new length would have done: same learning rate at every step taken (the shuffles and
+      // augmentations do not depend on the length).
+      const savedSchedule = { ...schedule, totalSteps: perEpoch * saved.config.epochs };
+      const firstDifferent = scheduleDivergence(savedSchedule, schedule, saved.steps);
+      if (config.epochs <= saved.epochsDone) {
+        throw new FacepatchError(`--resume: --epochs ${config.epochs} is not more than the ${saved.epochsDone} epochs already done in ${outDir}`);
+      }
+      if (firstDifferent !== undefined) {
+        throw new FacepatchError(
+          `--resume: --epochs ${config.epochs} instead of ${saved.config.epochs} would have changed the learning rate at step ${firstDifferent + 1}, ` +
+            `which the run in ${outDir} has already taken (${saved.steps} steps); keep --epochs ${saved.config.epochs} or start a new run`,
+        );
+      }
+      scheduleChanges = [...(saved.scheduleChanges ?? []), { atEpoch: saved.epochsDone, fromEpochs: saved.config.epochs, toEpochs: config.epochs }];
+      callbacks.onScheduleChange?.({ atEpoch: saved.epochsDone, fromEpochs: saved.config.epochs, toEpochs: config.epochs });
+    } else {
+      scheduleChanges = saved.scheduleChanges ?? [];
+    }
   }
 
   const network = createSlnNetwork(config.backbone, config.seed);
@@ -288,7 +328,7 @@ export async function trainSlnDetector(options: TrainDetectorOptions, callbacks:
     }
     const resumedFrom = epochsDone;
     callbacks.onStart?.({ epochs: config.epochs, epochsDone, stepsPerEpoch: perEpoch, totalSteps, parameters: network.store.count(), decayed: optimizer.decayedNames.length, backbone: backboneReport });
-    const metadata = () => ({ provenance: options.provenance, backbone: config.backbone, config, epochsDone, steps });
+    const metadata = () => ({ provenance: options.provenance, backbone: config.backbone, config, epochsDone, steps, ...(scheduleChanges.length > 0 ? { scheduleChanges } : {}) });
     const readImage = options.readImage ?? ((item: TrainingItem) => loadImage(item.path));
     // The next image is decoded while the current one trains; a failure surfaces when it is awaited.
     type Prepared = { sample: AugmentedSample } | { error: unknown };
@@ -403,6 +443,7 @@ export async function trainSlnDetector(options: TrainDetectorOptions, callbacks:
         weights: '',
         momentum: '',
         epochs,
+        ...(scheduleChanges.length > 0 ? { scheduleChanges } : {}),
       }, history, metadata());
       await writeTrainingCurve(join(outDir, 'curve'), history, `SLN (${config.backbone}) training loss, ${epochsDone}/${config.epochs} epochs`);
       callbacks.onEpoch?.(summary);

@@ -91,3 +91,26 @@ test('a run stopped after one epoch and resumed gives the same weights as an uni
   // Only the last epoch's checkpoint files are kept.
   assert.ok(!existsSync(join(dir, 'full', 'checkpoint', 'epoch-002.weights.bin')));
 });
+
+test('--resume may change --epochs only while the steps taken keep their learning rates', { skip: torchSkipReason }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-train-'));
+  const items = await syntheticItems(dir, 3);
+  // 2 steps an epoch; milestones at 60% and 80% of the steps.
+  const short: DetectorTrainingConfig = { ...config, epochs: 3, accumulate: 2, scaleFactors: [0.75, 1], warmupSteps: 2 };
+  const full = await trainSlnDetector({ config: short, items, outDir: join(dir, 'full') });
+  // Begun as a 5-epoch run (first decay at step 6), shortened to 3 (first decay at step 3) after
+  // epoch 1: steps 0-1 had the same rates, so the result is the 3-epoch run's.
+  await trainSlnDetector({ config: { ...short, epochs: 5 }, items, outDir: join(dir, 'shortened'), stopAfterEpochs: 1 });
+  const changes: unknown[] = [];
+  const shortened = await trainSlnDetector({ config: short, items, outDir: join(dir, 'shortened'), resume: true }, { onScheduleChange: (c) => changes.push(c) });
+  assert.deepEqual(changes, [{ atEpoch: 1, fromEpochs: 5, toEpochs: 3 }]);
+  assert.deepEqual(shortened.history.map((r) => [r.step, r.lr, r.loss]), full.history.map((r) => [r.step, r.lr, r.loss]));
+  const sha = (run: string) => JSON.parse(readFileSync(join(dir, run, 'weights.json'), 'utf8')).sha256;
+  assert.equal(sha('shortened'), sha('full'));
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'shortened', 'weights.json'), 'utf8')).metadata.scheduleChanges, changes);
+  // After epoch 2 of the 3-epoch run, step 3 (0-based) was already decayed: lengthening to 5 is refused.
+  await trainSlnDetector({ config: short, items, outDir: join(dir, 'decayed'), stopAfterEpochs: 2 });
+  await assert.rejects(trainSlnDetector({ config: { ...short, epochs: 5 }, items, outDir: join(dir, 'decayed'), resume: true }), /would have changed the learning rate at step 4/);
+  // Not fewer epochs than done.
+  await assert.rejects(trainSlnDetector({ config: { ...short, epochs: 2 }, items, outDir: join(dir, 'decayed'), resume: true }), /not more than the 2 epochs/);
+});

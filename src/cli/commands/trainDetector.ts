@@ -125,6 +125,9 @@ export function register(program: Command): void {
           else if (info.epochsDone === 0) note(config.init ? `initial weights: ${config.init}` : 'backbone: random init (from scratch)');
           note(`${info.parameters.toLocaleString('en')} parameters; ${info.stepsPerEpoch} steps per epoch, ${info.totalSteps} in all${info.epochsDone ? `; resuming after epoch ${info.epochsDone}` : ''}`);
         },
+        onScheduleChange(change) {
+          note(`--epochs ${change.toEpochs} replaces ${change.fromEpochs}: the ${change.atEpoch} epochs done had the same learning rate at every step under both schedules`);
+        },
         onStep(r, { stepInEpoch, stepsPerEpoch }) {
           if (r.epoch !== barEpoch) {
             bar?.stop();
