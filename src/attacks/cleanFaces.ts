@@ -4,7 +4,7 @@ import type { FaceDetector } from '../detectors/types.js';
 import type { Dataset, DatasetImage } from '../data/types.js';
 import { imageToTensor } from '../data/images/imageTensor.js';
 import type { TrainingItem } from './trainingSet.js';
-import { loadScaledImage, toOriginalPixels } from './trainingSet.js';
+import { loadScaledImage, toOriginalPixels } from '../data/images/scaledImage.js';
 
 export async function facesFromCleanDetector(
   detector: FaceDetector,

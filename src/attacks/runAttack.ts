@@ -23,8 +23,7 @@ import type { SelectionParams } from './selection/types.js';
 import { selectionRegistry } from './selection/registry.js';
 import { imageGradient } from './step.js';
 import type { TrainingItem } from './trainingSet.js';
-import { scaleBoxes } from './trainingSet.js';
-import { ScaledImageCache } from './imageCache.js';
+import { ScaledImageCache, scaleBoxes } from '../data/images/scaledImage.js';
 
 export interface AttackConfig {
   detector: string;

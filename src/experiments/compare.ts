@@ -11,6 +11,7 @@ import type { Provenance } from '../config/provenance.js';
 import { fbetaFigureSvg } from '../report/fbetaFigure.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite.js';
 import { journaledDetectionSource } from '../eval/detectionJournal.js';
+import { ScaledImageCache } from '../data/images/scaledImage.js';
 import { detectionSettingKey, detectorDetectionSource, type PatchSetting } from './patchedDetection.js';
 
 export interface CompareSetting {
@@ -40,14 +41,18 @@ export async function compareSettings(options: {
   detectorKey?: { weights?: string; detectorConfig?: string; backend?: string };
   /** Reuse the per-setting detection journals of an interrupted run in outDir/journals. */
   resume?: boolean;
+  /** Memory for decoded images shared by the settings (default a quarter of RAM; 0 = decode for every setting). */
+  imageCacheBytes?: number;
   onImage?: () => void;
   onSetting?: (label: string) => void;
 }): Promise<CompareRow[]> {
   const rows: CompareRow[] = [];
+  // Every setting reads the same images: decode each once (up to the cache's memory budget).
+  const images = new ScaledImageCache(options.maxSide, options.imageCacheBytes);
   for (const [index, s] of options.settings.entries()) {
     options.onSetting?.(s.label);
     // Every setting's detections are journaled, so a killed comparison resumes image by image.
-    const source = journaledDetectionSource(detectorDetectionSource({ detector: options.detector, patch: s.setting, maxSide: options.maxSide }), {
+    const source = journaledDetectionSource(detectorDetectionSource({ detector: options.detector, patch: s.setting, maxSide: options.maxSide, images }), {
       path: join(options.outDir, 'journals', `setting-${index + 1}.jsonl`),
       resume: options.resume === true,
       key: { label: s.label, ...detectionSettingKey({ detector: options.detector.name, ...options.detectorKey, patch: s.setting, maxSide: options.maxSide }) },

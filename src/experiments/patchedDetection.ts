@@ -8,7 +8,7 @@ import type { RgbImage } from '../data/images/rgbImage.js';
 import type { DetectionSource } from '../eval/detectionSource.js';
 import { writeSubmissionFile } from '../eval/submissionFiles.js';
 import { valuesDigest } from '../eval/detectionJournal.js';
-import { loadScaledImage, scaleBoxes, toOriginalPixels } from '../attacks/trainingSet.js';
+import { loadScaledImage, scaleBoxes, toOriginalPixels, type ScaledImage, type ScaledImageCache } from '../data/images/scaledImage.js';
 import { buildPastePlan, pastePatch } from '../patch/paste.js';
 import type { PartMask, PlacementOptions } from '../patch/placement.js';
 import { placePatches, placementBox } from '../patch/placement.js';
@@ -31,7 +31,11 @@ export interface PatchedImage {
 
 /** Loads an image (longer side at most maxSide; 0 = original size) and pastes the patch on the given faces. */
 export async function loadPatchedImage(path: string, faces: readonly Box[], setting: PatchSetting | undefined, maxSide: number): Promise<PatchedImage> {
-  const { image, scale } = await loadScaledImage(path, maxSide);
+  return pasteOnScaledImage(await loadScaledImage(path, maxSide), faces, setting);
+}
+
+/** Pastes the patch on the given faces (original pixels) of an already loaded image; `scaled` is not modified. */
+export function pasteOnScaledImage({ image, scale }: ScaledImage, faces: readonly Box[], setting: PatchSetting | undefined): PatchedImage {
   if (!setting) return { image, scale, patches: [] };
   const placements = placePatches(scaleBoxes(faces, scale), setting.placement);
   const plan = buildPastePlan(image.height, image.width, setting.patch.size, placements, { mask: setting.mask });
@@ -61,6 +65,8 @@ export interface DetectorSourceOptions {
   patch?: PatchSetting;
   /** Longer image side fed to the detector (0 = original size). */
   maxSide: number;
+  /** Decoded images shared between sources that read the same images (its maxSide must be this one). */
+  images?: ScaledImageCache;
   /** Detections kept for the AP curve (default 0.02). */
   scoreThreshold?: number;
   /** Also write the detections as a WIDER submission folder here. */
@@ -70,6 +76,9 @@ export interface DetectorSourceOptions {
 
 /** Detections of a detector run on each (optionally patched) dataset image, in original-image pixels. */
 export function detectorDetectionSource(options: DetectorSourceOptions): DetectionSource {
+  if (options.images && options.images.maxSide !== options.maxSide) {
+    throw new Error(`detectorDetectionSource: the image cache holds images at maxSide ${options.images.maxSide}, not ${options.maxSide}`);
+  }
   let images = 0;
   let patched = 0;
   let seconds = 0;
@@ -77,7 +86,8 @@ export function detectorDetectionSource(options: DetectorSourceOptions): Detecti
     description: options.description ?? `detector ${options.detector.name}${options.patch ? ' on patched images' : ''}`,
     async detectionsFor(image: DatasetImage) {
       const faces = image.faces.map((f) => f.box);
-      const input = await loadPatchedImage(image.path, faces, options.patch, options.maxSide);
+      const scaled = options.images ? await options.images.load(image.path) : await loadScaledImage(image.path, options.maxSide);
+      const input = pasteOnScaledImage(scaled, faces, options.patch);
       const started = Date.now();
       const found = await detectOnImage(options.detector, input.image, options.scoreThreshold ?? 0.02);
       seconds += (Date.now() - started) / 1000;

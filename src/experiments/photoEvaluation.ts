@@ -2,7 +2,8 @@
 // faces above delta, so clean recall is 1 by construction and the patch's effect is what drops.
 // Only the 'all' subset is meaningful here (Easy/Medium/Hard come from WIDER FACE's .mat files).
 import type { FaceDetector } from '../detectors/types.js';
-import { toOriginalPixels, type TrainingItem } from '../attacks/trainingSet.js';
+import { type TrainingItem } from '../attacks/trainingSet.js';
+import { toOriginalPixels } from '../data/images/scaledImage.js';
 import { evaluateDetections } from '../eval/evaluateDetections.js';
 import type { EvaluationImage, EvaluationResult } from '../eval/types.js';
 import { detectOnImage, loadPatchedImage, type PatchSetting } from './patchedDetection.js';

@@ -1,8 +1,8 @@
 // The paper's Fig. 1 for one image: panels (clean, control patches, the attack's patch) with true
 // positives, false positives, misses and pasted patches drawn at delta.
 import type { FaceDetector } from '../detectors/types.js';
-import { detectOnImage, loadPatchedImage, type PatchSetting } from '../experiments/patchedDetection.js';
-import { scaleBoxes } from '../attacks/trainingSet.js';
+import { detectOnImage, pasteOnScaledImage, type PatchSetting } from '../experiments/patchedDetection.js';
+import { loadScaledImage, scaleBoxes } from '../data/images/scaledImage.js';
 import type { Box } from '../util/geometry.js';
 import { annotatedPng, classifyDetections, outcomeLayers } from './annotate.js';
 import { saveSideBySide } from './sideBySide.js';
@@ -33,8 +33,9 @@ export async function renderComparison(options: {
 }): Promise<Record<string, PanelCounts>> {
   const pngs: Buffer[] = [];
   const counts: Record<string, PanelCounts> = {};
+  const scaled = await loadScaledImage(options.imagePath, options.maxSide);
   for (const panel of options.panels) {
-    const input = await loadPatchedImage(options.imagePath, options.faces, panel.setting, options.maxSide);
+    const input = pasteOnScaledImage(scaled, options.faces, panel.setting);
     const detections = await detectOnImage(options.detector, input.image, Math.min(options.delta, 0.5));
     const outcomes = classifyDetections(detections, scaleBoxes(options.faces, input.scale), options.delta);
     counts[panel.label] = {

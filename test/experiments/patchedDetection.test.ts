@@ -8,6 +8,7 @@ import { detectorDetectionSource } from '../../src/experiments/patchedDetection.
 import type { ImageDetections } from '../../src/eval/detectionSource.js';
 import { facesFromCleanDetector } from '../../src/attacks/cleanFaces.js';
 import { saveImagePng } from '../../src/data/images/saveImagePng.js';
+import { loadScaledImage, ScaledImageCache } from '../../src/data/images/scaledImage.js';
 import { SeededRandom } from '../../src/util/random.js';
 import { createToyDetector } from '../helpers/toyDetector.js';
 
@@ -40,4 +41,27 @@ test('detecting on (patched) images holds tf.memory flat and maps boxes back to 
   const items = await facesFromCleanDetector(detector, { images: [image], skipped: 0, source: { kind: 'photo-folder', root: dir } }, { delta: 0.9, maxSide: 0 });
   assert.equal(tf.memory().numTensors, before);
   assert.ok(items[0]!.faces.length > 0);
+});
+
+test('sources sharing an image cache decode once, detect the same boxes, and leave the cached pixels untouched', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-detect-'));
+  const W = 64, H = 48;
+  const rng = new SeededRandom(3);
+  const data = Float32Array.from({ length: W * H * 3 }, () => rng.next());
+  const path = join(dir, 'face.png');
+  await saveImagePng(path, { width: W, height: H, data });
+  const image = { id: 'face', event: '', path, faces: [{ box: { x: 24, y: 16, w: 16, h: 16 }, blur: 0, expression: 0, illumination: 0, invalid: 0, occlusion: 0, pose: 0 }] };
+  const detector = createToyDetector();
+  const patch = { size: 8, values: new Float32Array(8 * 8 * 3).fill(1) };
+  const settings = [undefined, { patch, placement: { alpha: 0.5 } }, { patch, placement: { alpha: 0.5, scale: 0.5 } }];
+  const images = new ScaledImageCache(32);
+  for (const setting of settings) {
+    const cached = await detectorDetectionSource({ detector, patch: setting, maxSide: 32, scoreThreshold: 0.1, images }).detectionsFor(image);
+    const direct = await detectorDetectionSource({ detector, patch: setting, maxSide: 32, scoreThreshold: 0.1 }).detectionsFor(image);
+    assert.deepEqual(cached, direct);
+  }
+  assert.deepEqual([images.misses, images.hits], [1, 2]);
+  const { image: pixels } = await images.load(path);
+  assert.deepEqual(pixels.data, (await loadScaledImage(path, 32)).image.data, 'pasting must not write into the cached image');
+  assert.throws(() => detectorDetectionSource({ detector, maxSide: 0, images }), /maxSide 32, not 0/);
 });

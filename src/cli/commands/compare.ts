@@ -20,6 +20,7 @@ interface CompareFlags extends DetectorFlags, PlacementFlags {
   maxSide: number;
   seed: number;
   resume?: boolean;
+  imageCacheMb?: number;
   parts?: PartMask[];
   scales?: number[];
 }
@@ -56,7 +57,8 @@ export function register(program: Command): void {
     .option('--max-side <px>', 'shrink images so the longer side is at most this (0 = original)', parseNonNegativeInt, 0)
     .option('--parts <list>', "also evaluate each pasted setting (controls included) with part of the patch removed (the paper's Table 4): all, or a list such as top-half,left-third", parsePartList)
     .option('--scales <list>', "also evaluate each pasted setting at these extra scales of its side (the paper's Table 5), e.g. 0.9,0.8,0.7,0.6", parseScaleList)
-    .option('--resume', 'continue an interrupted comparison in --out: detections already in its journals/ are not computed again');
+    .option('--resume', 'continue an interrupted comparison in --out: detections already in its journals/ are not computed again')
+    .option('--image-cache-mb <mb>', 'memory for decoded val images shared by the settings (default: a quarter of RAM; 0 = decode for every setting)', parseNonNegativeInt);
   addDetectorOptions(command);
   addPlacementOptions(command);
   addSeedOption(command);
@@ -88,6 +90,7 @@ export function register(program: Command): void {
       provenance,
       detectorKey: { weights: flags.weights, detectorConfig: flags.detectorConfig, backend },
       resume: flags.resume,
+      imageCacheBytes: flags.imageCacheMb === undefined ? undefined : flags.imageCacheMb * 1024 * 1024,
       onSetting: (label) => {
         progress?.stop();
         progress = createProgress({ label: `evaluate ${label}`, total: dataset.images.length });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { nodeModulePath } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
 import { detectOnImage } from '../../experiments/patchedDetection.js';
-import { loadScaledImage, toOriginalPixels } from '../../attacks/trainingSet.js';
+import { loadScaledImage, toOriginalPixels } from '../../data/images/scaledImage.js';
 import { saveAnnotatedPng } from '../../report/annotate.js';
 import { writeJsonAtomic } from '../../util/atomicWrite.js';
 import { createProgress } from '../../util/progress.js';

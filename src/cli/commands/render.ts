@@ -9,7 +9,7 @@ import { readWiderAnnotations } from '../../data/widerface/annotationParser.js';
 import { widerAnnotationFile, widerImagesDir } from '../../data/widerface/widerLayout.js';
 import type { Split } from '../../data/types.js';
 import { detectOnImage } from '../../experiments/patchedDetection.js';
-import { loadScaledImage, toOriginalPixels } from '../../attacks/trainingSet.js';
+import { loadScaledImage, toOriginalPixels } from '../../data/images/scaledImage.js';
 import { renderComparison, type ComparisonPanel } from '../../report/comparison.js';
 import { writeJsonAtomic } from '../../util/atomicWrite.js';
 import type { Box } from '../../util/geometry.js';

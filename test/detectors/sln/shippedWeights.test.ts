@@ -9,7 +9,7 @@ import { createDetector } from '../../../src/detectors/registry.js';
 import { SLN_BACKBONES } from '../../../src/detectors/sln/network.js';
 import { shippedSlnWeightsPath } from '../../../src/detectors/sln/slnDetector.js';
 import { detectOnImage } from '../../../src/experiments/patchedDetection.js';
-import { loadScaledImage } from '../../../src/attacks/trainingSet.js';
+import { loadScaledImage } from '../../../src/data/images/scaledImage.js';
 import { samplePhotos } from '../../../src/cli/commands/detect.js';
 import { boxIoU } from '../../../src/util/geometry.js';
 import { requireShared } from '../../helpers/shared.js';

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScaledImageCache } from '../../src/attacks/imageCache.js';
-import { loadScaledImage } from '../../src/attacks/trainingSet.js';
-import { saveImagePng } from '../../src/data/images/saveImagePng.js';
+import { loadScaledImage, ScaledImageCache } from '../../../src/data/images/scaledImage.js';
+import { saveImagePng } from '../../../src/data/images/saveImagePng.js';
 
 async function writeImage(path: string, width: number, height: number, value: number): Promise<void> {
   await saveImagePng(path, { width, height, data: new Float32Array(width * height * 3).fill(value) });
