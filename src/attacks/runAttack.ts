@@ -176,9 +176,13 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       const batchIndices = order.slice(start, start + config.batch);
       const gradientSum = new Float32Array(patch.values.length);
       let batchSamples = 0;
-      for (const index of batchIndices) {
+      for (const [k, index] of batchIndices.entries()) {
         const item = items[index] as TrainingItem;
-        const { image, scale } = await images.load(item.path);
+        const loading = images.load(item.path);
+        // The next image decodes while this one's gradient is computed (the first epoch decodes all).
+        const nextIndex = order[start + k + 1];
+        if (nextIndex !== undefined) images.prefetch((items[nextIndex] as TrainingItem).path);
+        const { image, scale } = await loading;
         const faces = scaleBoxes(item.faces, scale);
         const placements = placePatches(faces, { alpha: config.alpha, location: config.location, scale: config.scale });
         const eot = eotEnabled(config.eot) ? config.eot : NO_EOT;

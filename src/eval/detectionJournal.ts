@@ -101,6 +101,9 @@ export function journaledDetectionSource(inner: DetectionSource, options: Journa
       appendFileSync(options.path, journalLine(image.id, result) + '\n');
       return result;
     },
+    prefetch(image: DatasetImage) {
+      if (!known.has(image.id)) inner.prefetch?.(image);
+    },
     report() {
       return { ...inner.report(), journal: options.path, reusedFromJournal: reused };
     },

@@ -16,6 +16,8 @@ export interface DetectionSource {
   /** Says what the detections are, for the output's record (e.g. "submission folder runs/x"). */
   readonly description: string;
   detectionsFor(image: DatasetImage): Promise<ImageDetections>;
+  /** A hint: `image` will be asked for next (a detector source starts decoding it). */
+  prefetch?(image: DatasetImage): void;
   /** Facts gathered while reading, for the output (e.g. how many files were missing). */
   report(): Record<string, unknown>;
 }

@@ -24,13 +24,16 @@ export interface DatasetEvaluation {
 export async function evaluateDataset(options: EvaluateDatasetOptions): Promise<DatasetEvaluation> {
   const { dataset, source } = options;
   const images: EvaluationImage[] = [];
-  for (const image of dataset.images) {
+  for (const [index, image] of dataset.images.entries()) {
     if (!image.subsets) {
       throw new FacepatchError(
         `image ${image.id} has no Easy/Medium/Hard membership: evaluation needs the official evaluation ground truth (use the val split)`,
       );
     }
-    const { detections, patches } = await source.detectionsFor(image);
+    const pending = source.detectionsFor(image);
+    const next = dataset.images[index + 1];
+    if (next) source.prefetch?.(next);
+    const { detections, patches } = await pending;
     images.push({ id: image.id, faces: image.faces.map((f) => f.box), subsets: image.subsets, detections, patches });
     options.onImage?.(image);
   }

@@ -8,7 +8,7 @@ import type { RgbImage } from '../data/images/rgbImage.js';
 import type { DetectionSource } from '../eval/detectionSource.js';
 import { writeSubmissionFile } from '../eval/submissionFiles.js';
 import { valuesDigest } from '../eval/detectionJournal.js';
-import { loadScaledImage, scaleBoxes, toOriginalPixels, type ScaledImage, type ScaledImageCache } from '../data/images/scaledImage.js';
+import { loadScaledImage, scaleBoxes, toOriginalPixels, type ScaledImage, ScaledImageCache } from '../data/images/scaledImage.js';
 import { buildPastePlan, pastePatch } from '../patch/paste.js';
 import type { PartMask, PlacementOptions } from '../patch/placement.js';
 import { placePatches, placementBox } from '../patch/placement.js';
@@ -79,33 +79,38 @@ export function detectorDetectionSource(options: DetectorSourceOptions): Detecti
   if (options.images && options.images.maxSide !== options.maxSide) {
     throw new Error(`detectorDetectionSource: the image cache holds images at maxSide ${options.images.maxSide}, not ${options.maxSide}`);
   }
-  let images = 0;
+  // Without a shared cache, one that keeps nothing: it still decodes the next image ahead.
+  const images = options.images ?? new ScaledImageCache(options.maxSide, 0);
+  let imagesDone = 0;
   let patched = 0;
   let seconds = 0;
   return {
     description: options.description ?? `detector ${options.detector.name}${options.patch ? ' on patched images' : ''}`,
     async detectionsFor(image: DatasetImage) {
       const faces = image.faces.map((f) => f.box);
-      const scaled = options.images ? await options.images.load(image.path) : await loadScaledImage(image.path, options.maxSide);
+      const scaled = await images.load(image.path);
       const input = pasteOnScaledImage(scaled, faces, options.patch);
       const started = Date.now();
       const found = await detectOnImage(options.detector, input.image, options.scoreThreshold ?? 0.02);
       seconds += (Date.now() - started) / 1000;
-      images++;
+      imagesDone++;
       patched += input.patches.length;
       const detections = toOriginalPixels(found, input.scale);
       if (options.saveDir) writeSubmissionFile(options.saveDir, image.id, detections);
       const patches = toOriginalPixels(input.patches, input.scale);
       return options.patch ? { detections, patches } : { detections };
     },
+    prefetch(image: DatasetImage) {
+      images.prefetch(image.path);
+    },
     report() {
       return {
         kind: 'detector',
         detector: options.detector.name,
-        images,
+        images: imagesDone,
         patchesPasted: patched,
         maxSide: options.maxSide,
-        detectSecondsPerImage: images ? seconds / images : null,
+        detectSecondsPerImage: imagesDone ? seconds / imagesDone : null,
         savedTo: options.saveDir ?? null,
       };
     },

@@ -72,3 +72,16 @@ test('patch digests tell different values apart', () => {
   assert.equal(valuesDigest(new Float32Array([0.5, 0.25])), valuesDigest(new Float32Array([0.5, 0.25])));
   assert.notEqual(valuesDigest(new Float32Array([0.5, 0.25])), valuesDigest(new Float32Array([0.5, 0.2500001])));
 });
+
+test('a journal passes prefetch hints on only for images it has not recorded', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'facepatch-journal-')), 'detections.jsonl');
+  const key = { detector: 'toy' };
+  const first = journaledDetectionSource(countingSource(table).source, { path, key, resume: false });
+  await first.detectionsFor(image('a'));
+  const hinted: string[] = [];
+  const inner = { ...countingSource(table).source, prefetch: (i: DatasetImage) => void hinted.push(i.id) };
+  const resumed = journaledDetectionSource(inner, { path, key, resume: true });
+  resumed.prefetch?.(image('a'));
+  resumed.prefetch?.(image('b'));
+  assert.deepEqual(hinted, ['b']);
+});

@@ -43,6 +43,8 @@ export function defaultImageCacheBytes(): number {
 
 export class ScaledImageCache {
   private readonly entries = new Map<string, ScaledImage>();
+  /** Decodes started by prefetch() and not yet taken by load(). */
+  private readonly ahead = new Map<string, Promise<ScaledImage>>();
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -63,6 +65,26 @@ export class ScaledImageCache {
       this.hits++;
       return cached;
     }
+    const started = this.ahead.get(path);
+    if (started) {
+      this.ahead.delete(path);
+      return started;
+    }
+    return this.decode(path);
+  }
+
+  /**
+   * Starts decoding an image that load() will ask for next. Decoding runs on libuv's threads, so it
+   * overlaps the synchronous detector work in between. A failure surfaces from that load().
+   */
+  prefetch(path: string): void {
+    if (this.entries.has(path) || this.ahead.has(path)) return;
+    const decoding = this.decode(path);
+    decoding.catch(() => undefined); // not unhandled while nobody awaits it yet
+    this.ahead.set(path, decoding);
+  }
+
+  private async decode(path: string): Promise<ScaledImage> {
     this.misses++;
     const loaded = await loadScaledImage(path, this.maxSide);
     const size = loaded.image.data.byteLength;

@@ -30,3 +30,23 @@ test('the image cache returns what loadScaledImage returns, decodes each image o
   await disabled.load(a);
   assert.deepEqual({ hits: disabled.hits, misses: disabled.misses }, { hits: 0, misses: 2 });
 });
+
+test('prefetch decodes ahead once, hands the result to the next load, and reports a failure there', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-cache-'));
+  const a = join(dir, 'a.png');
+  await writeImage(a, 40, 20, 0.5);
+  for (const budget of [undefined, 0]) {
+    const cache = new ScaledImageCache(30, budget);
+    cache.prefetch(a);
+    cache.prefetch(a);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the decode may finish before load asks
+    const loaded = await cache.load(a);
+    assert.deepEqual(Array.from(loaded.image.data), Array.from((await loadScaledImage(a, 30)).image.data));
+    assert.equal(cache.misses, 1, `one decode with budget ${budget}`);
+  }
+  const cache = new ScaledImageCache(30);
+  const missing = join(dir, 'missing.png');
+  cache.prefetch(missing);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // a rejection nobody awaits yet must not crash
+  await assert.rejects(cache.load(missing), /missing\.png/);
+});
