@@ -38,6 +38,14 @@ export function learningRateAt(schedule: LearningRateSchedule, step: number): nu
   return lr;
 }
 
+/** The first of the first `steps` steps whose learning rate differs between the schedules, if any. */
+export function scheduleDivergence(a: LearningRateSchedule, b: LearningRateSchedule, steps: number): number | undefined {
+  for (let step = 0; step < steps; step++) {
+    if (learningRateAt(a, step) !== learningRateAt(b, step)) return step;
+  }
+  return undefined;
+}
+
 export interface SgdOptions {
   momentum: number;
   weightDecay: number;

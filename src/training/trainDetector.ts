@@ -27,7 +27,7 @@ import { augmentSample, PAPER_SCALE_FACTORS, type AugmentedSample } from './augm
 import { sampleAnchorGroups } from './groupSampling.js';
 import { historyCsv, readHistoryCsv, summariseEpoch, type EpochRecord, type StepRecord } from './history.js';
 import { lossTargets, slnDetectorLoss } from './losses.js';
-import { learningRateAt, PAPER_MILESTONES, SgdMomentum, type LearningRateSchedule } from './schedule.js';
+import { learningRateAt, PAPER_MILESTONES, scheduleDivergence, SgdMomentum, type LearningRateSchedule } from './schedule.js';
 import { writeTrainingCurve } from './trainingCurve.js';
 
 export interface DetectorTrainingConfig {
@@ -194,14 +194,6 @@ export interface ScheduleChange {
   toEpochs: number;
 }
 
-/** The first of the first `steps` steps whose learning rate differs between the schedules, if any. */
-export function scheduleDivergence(a: LearningRateSchedule, b: LearningRateSchedule, steps: number): number | undefined {
-  for (let step = 0; step < steps; step++) {
-    if (learningRateAt(a, step) !== learningRateAt(b, step)) return step;
-  }
-  return undefined;
-}
-
 /** The L2 norm of all the tensors together. */
 function globalNorm(tensors: readonly tf.Tensor[]): number {
   return Math.sqrt(tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.square(t)))).dataSync()[0] as number));
@@ -272,25 +264,24 @@ export async function trainSlnDetector(options: TrainDetectorOptions, callbacks:
     if (JSON.stringify({ ...saved.config, epochs: config.epochs }) !== JSON.stringify(config)) {
       throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}; saved: ${JSON.stringify(saved.config)}`);
     }
+    scheduleChanges = saved.scheduleChanges ?? [];
     if (saved.config.epochs !== config.epochs) {
       // A new schedule length is accepted only when the run so far is exactly what a run of the
       // new length would have done: same learning rate at every step taken (the shuffles and
       // augmentations do not depend on the length).
-      const savedSchedule = { ...schedule, totalSteps: perEpoch * saved.config.epochs };
-      const firstDifferent = scheduleDivergence(savedSchedule, schedule, saved.steps);
       if (config.epochs <= saved.epochsDone) {
         throw new FacepatchError(`--resume: --epochs ${config.epochs} is not more than the ${saved.epochsDone} epochs already done in ${outDir}`);
       }
+      const firstDifferent = scheduleDivergence({ ...schedule, totalSteps: perEpoch * saved.config.epochs }, schedule, saved.steps);
       if (firstDifferent !== undefined) {
         throw new FacepatchError(
           `--resume: --epochs ${config.epochs} instead of ${saved.config.epochs} would have changed the learning rate at step ${firstDifferent + 1}, ` +
             `which the run in ${outDir} has already taken (${saved.steps} steps); keep --epochs ${saved.config.epochs} or start a new run`,
         );
       }
-      scheduleChanges = [...(saved.scheduleChanges ?? []), { atEpoch: saved.epochsDone, fromEpochs: saved.config.epochs, toEpochs: config.epochs }];
-      callbacks.onScheduleChange?.({ atEpoch: saved.epochsDone, fromEpochs: saved.config.epochs, toEpochs: config.epochs });
-    } else {
-      scheduleChanges = saved.scheduleChanges ?? [];
+      const change: ScheduleChange = { atEpoch: saved.epochsDone, fromEpochs: saved.config.epochs, toEpochs: config.epochs };
+      scheduleChanges = [...scheduleChanges, change];
+      callbacks.onScheduleChange?.(change);
     }
   }
 
