@@ -5,23 +5,28 @@
 # idle 2-core machine since images decode ahead (the log's per-epoch seconds say how long each
 # took); the snapshots at epochs 12-14 are each evaluated on val.
 # Run it on an otherwise idle machine if the wall times in the logs are to mean anything.
+# WEIGHTING=face averages the loss per face instead of per sample (--sample-weighting face), so
+# small faces pull on the patch as much as large ones; its runs and reports carry a "face-" prefix.
 #   SEEDS="1 2" bash experiments/retinaface-time-matched-seeds.sh
+#   WEIGHTING=face SEEDS=1 bash experiments/retinaface-time-matched-seeds.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND="${BACKEND:-torch}"
 SEEDS="${SEEDS:-0 1 2}"
+WEIGHTING="${WEIGHTING:-sample}"
+PREFIX=""; [ "$WEIGHTING" = sample ] || PREFIX="$WEIGHTING-"
 DETECTOR=retinaface-mobilenet0.25
 REPORT=reports/$DETECTOR/time-matched-seeds
 mkdir -p "$REPORT"
 for SEED in $SEEDS; do
-  OUT=runs/rf-tm-seed$SEED
+  OUT=runs/rf-tm-${PREFIX}seed$SEED
   RESUME=(); [ -f "$OUT/checkpoint.json" ] && RESUME=(--resume)
   node bin/facepatch.js attack --detector $DETECTOR --backend "$BACKEND" --method combination --split train \
-    --epochs 14 --lr 0.01 --max-side 640 --seed "$SEED" --snapshots 12,13,14 --out "$OUT" "${RESUME[@]}"
-  cp "$OUT/history.csv" "$REPORT/history-seed$SEED.csv"
+    --epochs 14 --lr 0.01 --max-side 640 --seed "$SEED" --sample-weighting "$WEIGHTING" --snapshots 12,13,14 --out "$OUT" "${RESUME[@]}"
+  cp "$OUT/history.csv" "$REPORT/history-${PREFIX}seed$SEED.csv"
   for EPOCH in 012 013 014; do
     node bin/facepatch.js evaluate --detector $DETECTOR --backend "$BACKEND" --patch "$OUT/snapshots/epoch-$EPOCH.png" --json \
-      > "$REPORT/seed$SEED-epoch$EPOCH.json.tmp"
-    mv "$REPORT/seed$SEED-epoch$EPOCH.json.tmp" "$REPORT/seed$SEED-epoch$EPOCH.json"
+      > "$REPORT/${PREFIX}seed$SEED-epoch$EPOCH.json.tmp"
+    mv "$REPORT/${PREFIX}seed$SEED-epoch$EPOCH.json.tmp" "$REPORT/${PREFIX}seed$SEED-epoch$EPOCH.json"
   done
 done

@@ -5,3 +5,4 @@ export * from './step.js';
 export * from './trainingSet.js';
 export * from './runAttack.js';
 export * from './cleanFaces.js';
+export * from './sampleWeighting.js';

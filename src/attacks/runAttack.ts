@@ -22,6 +22,7 @@ import { PatchOptimizer } from './optimizer.js';
 import type { SelectionParams } from './selection/types.js';
 import { selectionRegistry } from './selection/registry.js';
 import { imageGradient } from './step.js';
+import { sampleWeightingRegistry } from './sampleWeighting.js';
 import type { TrainingItem } from './trainingSet.js';
 import { ScaledImageCache, scaleBoxes } from '../data/images/scaledImage.js';
 
@@ -46,6 +47,8 @@ export interface AttackConfig {
   /** Longer image side during optimisation (images are shrunk, never enlarged). */
   maxSide: number;
   selection: SelectionParams;
+  /** How selected samples are averaged (sampleWeighting.ts): 'sample' (the paper) or 'face'. Absent in runs saved before it existed: 'sample'. */
+  sampleWeighting?: string;
   eot: EotOptions;
   /** Epochs whose patch is kept as a snapshot (0 = the initial patch). */
   snapshotEpochs: number[];
@@ -63,7 +66,7 @@ export interface EpochRecord {
   epoch: number;
   /** Learning rate of the epoch (absent in runs saved before the schedule existed). */
   lr?: number;
-  /** Mean loss over the epoch's selected samples (mean of w * log S; lower = scores suppressed). */
+  /** Weighted mean loss over the epoch's selected samples (lower = scores suppressed; see sampleWeighting.ts). */
   loss: number;
   samples: number;
   imagesWithSamples: number;
@@ -114,12 +117,13 @@ const CHECKPOINT = 'checkpoint.json';
 /** Settings that must match for --resume to continue a run (the epoch count may grow). */
 function resumeKey(config: AttackConfig): string {
   const { epochs: _epochs, snapshotEpochs: _snapshots, ...rest } = config;
-  return JSON.stringify(rest);
+  return JSON.stringify({ ...rest, sampleWeighting: rest.sampleWeighting ?? 'sample' });
 }
 
 export async function runAttack(options: AttackRunOptions): Promise<AttackResult> {
   const { config, detector, items, outDir } = options;
   const strategy = selectionRegistry.get(config.method);
+  const weighting = sampleWeightingRegistry.get(config.sampleWeighting ?? 'sample');
   if (items.length === 0) throw new FacepatchError('no training images with faces: nothing to optimise on');
   const checkpointPath = join(outDir, CHECKPOINT);
   const size = config.patchSize;
@@ -172,10 +176,11 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     const order = rng.shuffle(items.map((_, i) => i));
     const record: EpochRecord = { epoch, lr, loss: 0, samples: 0, imagesWithSamples: 0, images: 0, faces: 0, facesWithPatch: 0, facesWithSamples: 0, seconds: 0 };
     let lossSum = 0;
+    let weightSum = 0;
     for (let start = 0; start < order.length; start += config.batch) {
       const batchIndices = order.slice(start, start + config.batch);
       const gradientSum = new Float32Array(patch.values.length);
-      let batchSamples = 0;
+      let batchWeight = 0;
       for (const [k, index] of batchIndices.entries()) {
         const item = items[index] as TrainingItem;
         const loading = images.load(item.path);
@@ -197,29 +202,30 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
             patchBoxes: placements.map(placementBox),
             plan,
             photometric,
-          }, strategy, config.selection, eot);
+          }, strategy, config.selection, eot, weighting);
           record.images++;
           record.faces += faces.length;
           record.facesWithPatch += placements.length;
           record.facesWithSamples += g.facesWithSamples;
           if (g.gradient) {
             for (let i = 0; i < gradientSum.length; i++) gradientSum[i] += g.gradient[i] as number;
-            batchSamples += g.selected;
+            batchWeight += g.weight;
+            weightSum += g.weight;
             lossSum += g.lossSum;
             record.samples += g.selected;
             record.imagesWithSamples++;
           }
-          options.onImage?.({ epoch, index: record.images, total: order.length, loss: record.samples ? lossSum / record.samples : 0, samples: g.selected });
+          options.onImage?.({ epoch, index: record.images, total: order.length, loss: weightSum ? lossSum / weightSum : 0, samples: g.selected });
         } finally {
           tensor.dispose();
         }
       }
-      if (batchSamples > 0) {
-        for (let i = 0; i < gradientSum.length; i++) gradientSum[i] = (gradientSum[i] as number) / batchSamples;
+      if (batchWeight > 0) {
+        for (let i = 0; i < gradientSum.length; i++) gradientSum[i] = (gradientSum[i] as number) / batchWeight;
         optimizer.step(patch.values, gradientSum, lr);
       }
     }
-    record.loss = record.samples ? lossSum / record.samples : 0;
+    record.loss = weightSum ? lossSum / weightSum : 0;
     record.seconds = (Date.now() - started) / 1000;
     history.push(record);
     epochsDone = epoch;

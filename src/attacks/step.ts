@@ -9,6 +9,8 @@ import { pastePatch } from '../patch/paste.js';
 import type { EotOptions, PhotometricDraw } from '../patch/photometric.js';
 import { applyPhotometric, NO_EOT } from '../patch/photometric.js';
 import type { SelectionParams, SelectionStrategy } from './selection/types.js';
+import type { SampleWeighting } from './sampleWeighting.js';
+import { perSampleWeighting } from './sampleWeighting.js';
 
 export interface AttackImage {
   /** [H, W, 3] RGB in [0, 1]. */
@@ -21,10 +23,12 @@ export interface AttackImage {
 }
 
 export interface ImageGradient {
-  /** Sum of the selected samples' loss terms (0 when none was selected). */
+  /** Weighted sum of the selected samples' loss terms (0 when none was selected). */
   lossSum: number;
   /** Number of selected samples. */
   selected: number;
+  /** Sum of the selected samples' weights (= selected under the paper's per-sample weighting): the batch loss divides by it. */
+  weight: number;
   /** d(lossSum)/d(patch), flattened [P*P*3]; null when no sample was selected (no free zero loss). */
   gradient: Float32Array | null;
   /** Highest face score in the patched image (for logs). */
@@ -62,8 +66,10 @@ export function imageGradient(
   strategy: SelectionStrategy,
   params: SelectionParams,
   eot: EotOptions = NO_EOT,
+  weighting: SampleWeighting = perSampleWeighting,
 ): ImageGradient {
   let selected = 0;
+  let weight = 0;
   let maxScore = 0;
   let facesWithSamples = 0;
   const result = tf.tidy(() => {
@@ -77,14 +83,19 @@ export function imageGradient(
       const scoreValues = scores.dataSync() as Float32Array;
       const anchors = raw.anchors.dataSync() as Float32Array;
       maxScore = scoreValues.reduce((m, s) => (s > m ? s : m), 0);
-      const indices = strategy.select({ anchors, scores: scoreValues, faces: item.faces, patches: item.patchBoxes }, params);
+      const input = { anchors, scores: scoreValues, faces: item.faces, patches: item.patchBoxes };
+      const indices = strategy.select(input, params);
       selected = indices.length;
       facesWithSamples = countCoveredFaces(anchors, indices, item.faces);
       if (selected === 0) return tf.mul(tf.sum(scores), 0) as tf.Scalar;
-      // A dense 0/1 mask rather than tf.gather: gather's gradient (UnsortedSegmentSum) costs one
-      // kernel call per anchor on the cpu backend.
+      // A dense weight mask (0 for unselected anchors) rather than tf.gather: gather's gradient
+      // (UnsortedSegmentSum) costs one kernel call per anchor on the cpu backend.
+      const weights = weighting.weights(input, indices);
       const mask = new Float32Array(scoreValues.length);
-      for (const i of indices) mask[i] = 1;
+      indices.forEach((i, j) => {
+        mask[i] = weights[j] as number;
+        weight += weights[j] as number;
+      });
       return tf.sum(tf.mul(strategy.lossTerms(scores, params), tf.tensor1d(mask))) as tf.Scalar;
     };
     const { value, grad } = tf.valueAndGrad(lossOf)(patch);
@@ -93,6 +104,7 @@ export function imageGradient(
   return {
     lossSum: selected > 0 ? result.loss : 0,
     selected,
+    weight,
     gradient: selected > 0 ? Float32Array.from(result.gradient) : null,
     maxScore,
     facesWithSamples,

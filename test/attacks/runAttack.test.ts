@@ -59,6 +59,10 @@ test('an attack run lowers the loss, writes patch, snapshots and history, and a 
   assert.equal(snapshot.config.method, 'combination');
   // A different configuration cannot resume.
   await assert.rejects(runAttack({ config: { ...config, lr: 0.1 }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ/);
+  // A run saved before --sample-weighting existed averaged over samples: it resumes as 'sample', not as 'face'.
+  const explicit = await runAttack({ config: { ...config, sampleWeighting: 'sample' }, detector, items, outDir: join(dir, 'resumed'), resume: true });
+  assert.equal(explicit.epochsDone, 4);
+  await assert.rejects(runAttack({ config: { ...config, sampleWeighting: 'face' }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ/);
   assert.match(readFileSync(join(dir, 'full', 'history.csv'), 'utf8'), /^epoch,lr,loss,samples/);
 });
 

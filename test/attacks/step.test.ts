@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { imageGradient } from '../../src/attacks/step.js';
+import { perFaceWeighting } from '../../src/attacks/sampleWeighting.js';
 import { DEFAULT_SELECTION_PARAMS, selectionRegistry } from '../../src/attacks/selection/index.js';
 import { PatchOptimizer } from '../../src/attacks/optimizer.js';
 import { buildPastePlan } from '../../src/patch/paste.js';
@@ -47,6 +48,30 @@ test('the patch gradient of the selected loss matches central finite differences
     if (Math.abs(analytic) > 1e-3) nonZero++;
   }
   assert.ok(nonZero >= 3);
+});
+
+test('under per-face weighting the gradient matches finite differences and the weights sum to the faces covered', () => {
+  const item = scene();
+  const rng = new SeededRandom(5);
+  const values = Float32Array.from({ length: P * P * 3 }, () => rng.uniform(0.2, 0.8));
+  const strategy = selectionRegistry.get('combination');
+  const run = (v: Float32Array) => imageGradient(detector, v, P, item, strategy, DEFAULT_SELECTION_PARAMS, undefined, perFaceWeighting);
+  const g = run(values);
+  // Both faces carry several selected anchors; each face's samples share a weight of 1.
+  assert.ok(g.selected > 2 && g.gradient, `${g.selected} samples`);
+  assert.ok(Math.abs(g.weight - 2) < 1e-6, `total weight ${g.weight}`);
+  const unweighted = imageGradient(detector, values, P, item, strategy, DEFAULT_SELECTION_PARAMS);
+  assert.equal(unweighted.weight, unweighted.selected);
+  assert.notEqual(unweighted.lossSum, g.lossSum);
+  const eps = 1e-2;
+  for (const index of [0, 31, 100, 191]) {
+    const plus = Float32Array.from(values), minus = Float32Array.from(values);
+    plus[index]! += eps;
+    minus[index]! -= eps;
+    const fd = (run(plus).lossSum - run(minus).lossSum) / (2 * eps);
+    const analytic = g.gradient![index]!;
+    assert.ok(Math.abs(fd - analytic) <= 2e-2 * Math.max(1, Math.abs(fd)), `texel ${index}: fd ${fd} vs ${analytic}`);
+  }
 });
 
 test('an image without selected samples gives no gradient (no free zero loss)', () => {

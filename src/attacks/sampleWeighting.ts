@@ -1,0 +1,49 @@
+// How the selected samples of a batch are averaged into the loss. The paper averages over samples
+// (L = (1/N) sum log S_i), so a large face, covered by dozens of anchors at several scales, pulls
+// the patch far harder than a small face with one or two: the patch learns to hide large faces
+// first. `face` weighting gives every face (and every patch) the same total weight instead, so
+// small faces count as much as large ones; samples on neither keep weight 1 each.
+import { matchAnchorsToBoxes } from './anchorOverlap.js';
+import type { SelectionInput } from './selection/types.js';
+import { Registry } from '../util/registry.js';
+
+export interface SampleWeighting {
+  name: string;
+  description: string;
+  /**
+   * The weight of each selected sample, in the order of `selected`. The batch loss is
+   * sum(w_i * term_i) / sum(w_i) over the batch's samples.
+   */
+  weights(input: SelectionInput, selected: Int32Array): Float32Array;
+}
+
+export const perSampleWeighting: SampleWeighting = {
+  name: 'sample',
+  description: "every selected sample weighs 1: the paper's (1/N) sum over samples",
+  weights: (_input, selected) => new Float32Array(selected.length).fill(1),
+};
+
+export const perFaceWeighting: SampleWeighting = {
+  name: 'face',
+  description: 'the samples on one face (or one patch) share a total weight of 1, so small faces count as much as large ones',
+  weights({ anchors, faces, patches }, selected) {
+    const selectedAnchors = new Float32Array(4 * selected.length);
+    selected.forEach((i, j) => selectedAnchors.set(anchors.subarray(4 * i, 4 * i + 4), 4 * j));
+    const onFace = matchAnchorsToBoxes(selectedAnchors, faces);
+    const onPatch = matchAnchorsToBoxes(selectedAnchors, patches);
+    // A sample belongs to the face it overlaps most, else to the patch it overlaps most, else to
+    // no group (weight 1). Patches sit on their faces, so most patch samples also find their face.
+    const group = Array.from(selected, (_, j) => {
+      if ((onFace.box[j] as number) >= 0) return `f${onFace.box[j]}`;
+      if ((onPatch.box[j] as number) >= 0) return `p${onPatch.box[j]}`;
+      return undefined;
+    });
+    const groupSizes = new Map<string, number>();
+    for (const g of group) if (g !== undefined) groupSizes.set(g, (groupSizes.get(g) ?? 0) + 1);
+    return Float32Array.from(group, (g) => (g === undefined ? 1 : 1 / (groupSizes.get(g) as number)));
+  },
+};
+
+/** `--sample-weighting` choices by name. */
+export const sampleWeightingRegistry = new Registry<SampleWeighting>('sample weighting');
+for (const weighting of [perSampleWeighting, perFaceWeighting]) sampleWeightingRegistry.register(weighting.name, weighting);

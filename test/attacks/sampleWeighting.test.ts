@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { perFaceWeighting, perSampleWeighting, sampleWeightingRegistry } from '../../src/attacks/sampleWeighting.js';
+
+// Anchors as x1, y1, x2, y2: three on a large face, one on a small face, one on the small face's
+// patch only (above the face), one on nothing.
+const faces = [{ x: 0, y: 0, w: 40, h: 40 }, { x: 100, y: 100, w: 10, h: 10 }];
+const patches = [{ x: 10, y: 0, w: 20, h: 20 }, { x: 102, y: 90, w: 6, h: 6 }];
+const anchors = Float32Array.from([
+  0, 0, 40, 40, // large face
+  2, 2, 38, 38, // large face
+  5, 0, 35, 30, // large face (and its patch, but the face overlaps it more)
+  100, 100, 110, 110, // small face
+  102, 89, 108, 95, // the small face's patch only
+  300, 300, 320, 320, // nothing
+  500, 500, 510, 510, // not selected
+]);
+const input = { anchors, scores: new Float32Array(7), faces, patches };
+const selected = Int32Array.from([0, 1, 2, 3, 4, 5]);
+
+test('per-sample weighting gives every selected sample weight 1 (the paper)', () => {
+  assert.deepEqual([...perSampleWeighting.weights(input, selected)], [1, 1, 1, 1, 1, 1]);
+});
+
+test('per-face weighting splits one unit of weight among the samples of each face or patch', () => {
+  const w = perFaceWeighting.weights(input, selected);
+  const expected = [1 / 3, 1 / 3, 1 / 3, 1, 1, 1];
+  expected.forEach((e, i) => assert.ok(Math.abs((w[i] as number) - e) < 1e-6, `sample ${i}: ${w[i]} vs ${e}`));
+  // Only the selected samples count: dropping one of the large face's samples gives the other two 1/2.
+  const two = perFaceWeighting.weights(input, Int32Array.from([0, 2, 3]));
+  assert.deepEqual([...two], [0.5, 0.5, 1]);
+});
+
+test('the registry lists both weightings and names the valid ones for an unknown name', () => {
+  assert.deepEqual(sampleWeightingRegistry.names(), ['face', 'sample']);
+  assert.throws(() => sampleWeightingRegistry.get('pixel'), /face.*sample/);
+});
