@@ -17,6 +17,7 @@ import type { Provenance } from '../config/provenance.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite.js';
 import { FacepatchError, InputFileError } from '../util/errors.js';
 import { SeededRandom } from '../util/random.js';
+import { describeDifferences, differingSettings } from '../util/canonicalJson.js';
 import type { OptimizerName, OptimizerState } from './optimizer.js';
 import { PatchOptimizer } from './optimizer.js';
 import type { SelectionParams } from './selection/types.js';
@@ -115,9 +116,10 @@ export interface AttackResult {
 const CHECKPOINT = 'checkpoint.json';
 
 /** Settings that must match for --resume to continue a run (the epoch count may grow). */
-function resumeKey(config: AttackConfig): string {
+function resumeSettings(config: AttackConfig): Omit<AttackConfig, 'epochs' | 'snapshotEpochs'> {
   const { epochs: _epochs, snapshotEpochs: _snapshots, ...rest } = config;
-  return JSON.stringify({ ...rest, sampleWeighting: rest.sampleWeighting ?? 'sample' });
+  // Runs saved before these settings existed ran at a constant rate with the paper's per-sample mean.
+  return { ...rest, lrDecayEpochs: rest.lrDecayEpochs ?? [], sampleWeighting: rest.sampleWeighting ?? 'sample' };
 }
 
 export async function runAttack(options: AttackRunOptions): Promise<AttackResult> {
@@ -144,11 +146,9 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       throw new InputFileError(checkpointPath, `unreadable checkpoint: ${(error as Error).message}`);
     }
     if (saved.format !== 'facepatch-attack-checkpoint/1') throw new InputFileError(checkpointPath, 'not a facepatch attack checkpoint');
-    // Runs saved before the learning-rate schedule existed ran at a constant rate.
-    saved.config = { ...saved.config, lrDecayEpochs: saved.config.lrDecayEpochs ?? [] };
-    if (resumeKey(saved.config) !== resumeKey(config)) {
-      throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}; saved: ${resumeKey(saved.config)}`);
-    }
+    // Compared key by key in sorted order: older checkpoints list later-added settings last.
+    const differing = differingSettings(resumeSettings(saved.config), resumeSettings(config));
+    if (differing.length > 0) throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}: ${describeDifferences(differing)}`);
     if (saved.trainingImages !== items.length) {
       throw new FacepatchError(`--resume: the run used ${saved.trainingImages} training images, now ${items.length}`);
     }

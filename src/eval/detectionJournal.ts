@@ -10,6 +10,7 @@ import type { DatasetImage } from '../data/types.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { FacepatchError, InputFileError } from '../util/errors.js';
 import type { DetectionSource, ImageDetections } from './detectionSource.js';
+import { describeDifferences, differingSettings } from '../util/canonicalJson.js';
 
 const FORMAT = 'facepatch-detections-journal/1';
 
@@ -39,7 +40,7 @@ export function valuesDigest(values: Float32Array): string {
   return createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex').slice(0, 16);
 }
 
-function readJournal(path: string, key: string): Map<string, ImageDetections> {
+function readJournal(path: string, key: unknown): Map<string, ImageDetections> {
   const lines = readFileSync(path, 'utf8').split('\n');
   let header: { format?: string; key?: unknown };
   try {
@@ -48,8 +49,9 @@ function readJournal(path: string, key: string): Map<string, ImageDetections> {
     throw new InputFileError(path, 'line 1: not a detections journal header');
   }
   if (header.format !== FORMAT) throw new InputFileError(path, `line 1: not a ${FORMAT} file`);
-  if (JSON.stringify(header.key) !== key) {
-    throw new FacepatchError(`${path} holds detections of another setting (${JSON.stringify(header.key)}); this run is ${key}. Delete it or leave out --resume`);
+  const differing = differingSettings(header.key, key);
+  if (differing.length > 0) {
+    throw new FacepatchError(`${path} holds detections of another setting: ${describeDifferences(differing)}. Delete it or leave out --resume`);
   }
   const entries = new Map<string, ImageDetections>();
   // Every complete line ends with a newline, so only the last piece can be cut short by a crash.
@@ -78,8 +80,7 @@ function journalLine(id: string, result: ImageDetections): string {
 }
 
 export function journaledDetectionSource(inner: DetectionSource, options: JournalOptions): JournaledSource {
-  const key = JSON.stringify(options.key);
-  const known = options.resume && existsSync(options.path) ? readJournal(options.path, key) : new Map<string, ImageDetections>();
+  const known = options.resume && existsSync(options.path) ? readJournal(options.path, options.key) : new Map<string, ImageDetections>();
   // Rewrite what was kept (dropping a cut-off last line), then append image by image.
   writeFileAtomic(
     options.path,

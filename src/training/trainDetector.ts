@@ -29,6 +29,7 @@ import { historyCsv, readHistoryCsv, summariseEpoch, type EpochRecord, type Step
 import { lossTargets, slnDetectorLoss } from './losses.js';
 import { learningRateAt, PAPER_MILESTONES, scheduleDivergence, SgdMomentum, type LearningRateSchedule } from './schedule.js';
 import { writeTrainingCurve } from './trainingCurve.js';
+import { describeDifferences, differingSettings } from '../util/canonicalJson.js';
 
 export interface DetectorTrainingConfig {
   backbone: string;
@@ -261,9 +262,8 @@ export async function trainSlnDetector(options: TrainDetectorOptions, callbacks:
     }
     if (saved?.format !== CHECKPOINT_FORMAT) throw new InputFileError(checkpointPath, 'not a facepatch detector-training checkpoint');
     if (saved.trainingImages !== items.length) throw new FacepatchError(`--resume: the run used ${saved.trainingImages} training images, now ${items.length}`);
-    if (JSON.stringify({ ...saved.config, epochs: config.epochs }) !== JSON.stringify(config)) {
-      throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}; saved: ${JSON.stringify(saved.config)}`);
-    }
+    const differing = differingSettings({ ...saved.config, epochs: config.epochs }, config);
+    if (differing.length > 0) throw new FacepatchError(`--resume: the settings differ from the run in ${outDir}: ${describeDifferences(differing)}`);
     scheduleChanges = saved.scheduleChanges ?? [];
     if (saved.config.epochs !== config.epochs) {
       // A new schedule length is accepted only when the run so far is exactly what a run of the

@@ -4,3 +4,4 @@ export * from './progress.js';
 export * from './registry.js';
 export * from './geometry.js';
 export * from './random.js';
+export * from './canonicalJson.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { epochLearningRate, runAttack, type AttackConfig } from '../../src/attacks/runAttack.js';
@@ -58,12 +58,30 @@ test('an attack run lowers the loss, writes patch, snapshots and history, and a 
   assert.equal(snapshot.history.length, 2);
   assert.equal(snapshot.config.method, 'combination');
   // A different configuration cannot resume.
-  await assert.rejects(runAttack({ config: { ...config, lr: 0.1 }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ/);
+  await assert.rejects(runAttack({ config: { ...config, lr: 0.1 }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ.*lr \(saved 0.05, now 0.1\)/);
   // A run saved before --sample-weighting existed averaged over samples: it resumes as 'sample', not as 'face'.
   const explicit = await runAttack({ config: { ...config, sampleWeighting: 'sample' }, detector, items, outDir: join(dir, 'resumed'), resume: true });
   assert.equal(explicit.epochsDone, 4);
   await assert.rejects(runAttack({ config: { ...config, sampleWeighting: 'face' }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ/);
   assert.match(readFileSync(join(dir, 'full', 'history.csv'), 'utf8'), /^epoch,lr,loss,samples/);
+});
+
+test('a checkpoint written by older code (keys in another order, later settings absent) resumes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-attack-old-'));
+  const items = await makeItems(dir);
+  const detector = createToyDetector();
+  const constant = { ...config, lrDecayEpochs: [] };
+  const full = await runAttack({ config: constant, detector, items, outDir: join(dir, 'full') });
+  await runAttack({ config: constant, detector, items, outDir: join(dir, 'old'), stopAfterEpochs: 2 });
+  // Rewrite the checkpoint as session-2 code saved it: no lrDecayEpochs or sampleWeighting, keys reversed.
+  const path = join(dir, 'old', 'checkpoint.json');
+  const checkpoint = JSON.parse(readFileSync(path, 'utf8'));
+  const { lrDecayEpochs: _decay, sampleWeighting: _weighting, ...older } = checkpoint.config;
+  checkpoint.config = Object.fromEntries(Object.entries(older).reverse());
+  writeFileSync(path, JSON.stringify(checkpoint));
+  const resumed = await runAttack({ config: { ...constant, sampleWeighting: 'sample' }, detector, items, outDir: join(dir, 'old'), resume: true });
+  assert.equal(resumed.resumedFrom, 2);
+  assert.deepEqual(Array.from(resumed.patch.values), Array.from(full.patch.values));
 });
 
 test('keeping decoded images between epochs changes nothing in the result', async () => {
