@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../../helpers/cli.js';
+
+test('methods lists the four methods and the sample weightings, as JSON and as tables', () => {
+  const r = runCli(['methods', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const document = JSON.parse(r.stdout);
+  assert.deepEqual(document.methods.map((m: { name: string }) => m.name), ['combination', 'iou', 'score', 'score-focal']);
+  assert.deepEqual(document.sampleWeightings.map((w: { name: string }) => w.name), ['face', 'sample']);
+  const human = runCli(['methods']);
+  assert.equal(human.status, 0, human.stderr);
+  assert.match(human.stdout, /Patch-Score-Focal/);
+  assert.match(human.stdout, /--sample-weighting \(default sample\)/);
+});
+
+test('attack refuses an unknown sample weighting and names the valid ones', () => {
+  const r = runCli(['attack', '--out', '/tmp/never-written', '--sample-weighting', 'pixel']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /pixel/);
+  assert.match(r.stderr, /face, sample|"face", "sample"/);
+});
