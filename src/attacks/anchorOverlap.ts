@@ -35,3 +35,13 @@ export function matchAnchorsToBoxes(anchors: Float32Array, boxes: readonly Box[]
   });
   return { iou, box: best };
 }
+
+/** The anchors at `indices`, packed as [N*4] x1, y1, x2, y2 (to match only selected anchors). */
+export function gatherAnchors(anchors: Float32Array, indices: ArrayLike<number>): Float32Array {
+  const packed = new Float32Array(4 * indices.length);
+  for (let j = 0; j < indices.length; j++) {
+    const i = indices[j] as number;
+    packed.set(anchors.subarray(4 * i, 4 * i + 4), 4 * j);
+  }
+  return packed;
+}

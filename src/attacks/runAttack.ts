@@ -23,7 +23,7 @@ import { PatchOptimizer } from './optimizer.js';
 import type { SelectionParams } from './selection/types.js';
 import { selectionRegistry } from './selection/registry.js';
 import { imageGradient } from './step.js';
-import { sampleWeightingRegistry } from './sampleWeighting.js';
+import { DEFAULT_SAMPLE_WEIGHTING, sampleWeightingRegistry } from './sampleWeighting.js';
 import type { TrainingItem } from './trainingSet.js';
 import { ScaledImageCache, scaleBoxes } from '../data/images/scaledImage.js';
 
@@ -119,13 +119,13 @@ const CHECKPOINT = 'checkpoint.json';
 function resumeSettings(config: AttackConfig): Omit<AttackConfig, 'epochs' | 'snapshotEpochs'> {
   const { epochs: _epochs, snapshotEpochs: _snapshots, ...rest } = config;
   // Runs saved before these settings existed ran at a constant rate with the paper's per-sample mean.
-  return { ...rest, lrDecayEpochs: rest.lrDecayEpochs ?? [], sampleWeighting: rest.sampleWeighting ?? 'sample' };
+  return { ...rest, lrDecayEpochs: rest.lrDecayEpochs ?? [], sampleWeighting: rest.sampleWeighting ?? DEFAULT_SAMPLE_WEIGHTING };
 }
 
 export async function runAttack(options: AttackRunOptions): Promise<AttackResult> {
   const { config, detector, items, outDir } = options;
   const strategy = selectionRegistry.get(config.method);
-  const weighting = sampleWeightingRegistry.get(config.sampleWeighting ?? 'sample');
+  const weighting = sampleWeightingRegistry.get(config.sampleWeighting ?? DEFAULT_SAMPLE_WEIGHTING);
   if (items.length === 0) throw new FacepatchError('no training images with faces: nothing to optimise on');
   const checkpointPath = join(outDir, CHECKPOINT);
   const size = config.patchSize;

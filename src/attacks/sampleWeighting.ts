@@ -3,7 +3,7 @@
 // the patch far harder than a small face with one or two: the patch learns to hide large faces
 // first. `face` weighting gives every face (and every patch) the same total weight instead, so
 // small faces count as much as large ones; samples on neither keep weight 1 each.
-import { matchAnchorsToBoxes } from './anchorOverlap.js';
+import { gatherAnchors, matchAnchorsToBoxes } from './anchorOverlap.js';
 import type { SelectionInput } from './selection/types.js';
 import { Registry } from '../util/registry.js';
 
@@ -27,8 +27,7 @@ export const perFaceWeighting: SampleWeighting = {
   name: 'face',
   description: 'the samples on one face (or one patch) share a total weight of 1, so small faces count as much as large ones',
   weights({ anchors, faces, patches }, selected) {
-    const selectedAnchors = new Float32Array(4 * selected.length);
-    selected.forEach((i, j) => selectedAnchors.set(anchors.subarray(4 * i, 4 * i + 4), 4 * j));
+    const selectedAnchors = gatherAnchors(anchors, selected);
     const onFace = matchAnchorsToBoxes(selectedAnchors, faces);
     const onPatch = matchAnchorsToBoxes(selectedAnchors, patches);
     // A sample belongs to the face it overlaps most, else to the patch it overlaps most, else to
@@ -43,6 +42,9 @@ export const perFaceWeighting: SampleWeighting = {
     return Float32Array.from(group, (g) => (g === undefined ? 1 : 1 / (groupSizes.get(g) as number)));
   },
 };
+
+/** The paper's weighting: the default, and what runs saved before the option existed used. */
+export const DEFAULT_SAMPLE_WEIGHTING = perSampleWeighting.name;
 
 /** `--sample-weighting` choices by name. */
 export const sampleWeightingRegistry = new Registry<SampleWeighting>('sample weighting');

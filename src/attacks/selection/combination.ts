@@ -2,7 +2,7 @@
 // ground-truth face (IoU > lambda1 = 0.3) or a pasted patch (IoU > lambda2 = 0.3), so background
 // false positives are left alone while the face and the patch are both suppressed.
 import type { SelectionStrategy } from './types.js';
-import { matchAnchorsToBoxes } from '../anchorOverlap.js';
+import { gatherAnchors, matchAnchorsToBoxes } from '../anchorOverlap.js';
 import { logScore } from './logScore.js';
 
 export const combinationSelection: SelectionStrategy = {
@@ -14,8 +14,7 @@ export const combinationSelection: SelectionStrategy = {
     // patch (matching all ~17k RetinaFace anchors cost ~4 ms an image, 6 % of a step).
     const candidates: number[] = [];
     for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > scoreThreshold) candidates.push(i);
-    const candidateAnchors = new Float32Array(4 * candidates.length);
-    candidates.forEach((i, j) => candidateAnchors.set(anchors.subarray(4 * i, 4 * i + 4), 4 * j));
+    const candidateAnchors = gatherAnchors(anchors, candidates);
     const faceOverlap = matchAnchorsToBoxes(candidateAnchors, faces).iou;
     const patchOverlap = matchAnchorsToBoxes(candidateAnchors, patches).iou;
     return Int32Array.from(candidates.filter((_, j) => (faceOverlap[j] as number) > lambdaFace || (patchOverlap[j] as number) > lambdaPatch));

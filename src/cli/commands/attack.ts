@@ -10,7 +10,7 @@ import { DEFAULT_SELECTION_PARAMS, selectionRegistry } from '../../attacks/selec
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../attacks/optimizer.js';
 import { DEFAULT_SNAPSHOT_EPOCHS, runAttack, type AttackConfig } from '../../attacks/runAttack.js';
 import { trainingItemsFromDataset, type TrainingItem } from '../../attacks/trainingSet.js';
-import { sampleWeightingRegistry } from '../../attacks/sampleWeighting.js';
+import { DEFAULT_SAMPLE_WEIGHTING, sampleWeightingRegistry } from '../../attacks/sampleWeighting.js';
 import { facesFromCleanDetector } from '../../attacks/cleanFaces.js';
 import { DEFAULT_PATCH_SIZE } from '../../patch/patchFile.js';
 import { NO_EOT } from '../../patch/photometric.js';
@@ -86,7 +86,7 @@ export function register(program: Command): void {
     .option('--lambda-patch <t>', 'Patch-Combination lambda2: IoU(anchor, patch) threshold', parseFraction, DEFAULT_SELECTION_PARAMS.lambdaPatch)
     .option('--gamma <g>', 'Patch-Score-Focal gamma', parseNumber, DEFAULT_SELECTION_PARAMS.gamma)
     .option('--focal-literal', 'Patch-Score-Focal: differentiate the S^gamma weight too (eq. 2 taken literally)')
-    .addOption(new Option('--sample-weighting <name>', "how selected samples are averaged: sample = every sample weighs 1 (the paper's 1/N), face = every face's samples share one unit, so small faces count as much as large ones").choices(sampleWeightingRegistry.names()).default('sample'))
+    .addOption(new Option('--sample-weighting <name>', "how selected samples are averaged: sample = every sample weighs 1 (the paper's 1/N), face = every face's samples share one unit, so small faces count as much as large ones").choices(sampleWeightingRegistry.names()).default(DEFAULT_SAMPLE_WEIGHTING))
     .option('--eot-rotation <deg>', 'expectation over transformation: max rotation in degrees', parseNumber, 0)
     .option('--eot-brightness <b>', 'EOT: brightness shift range', parseNumber, 0)
     .option('--eot-contrast <c>', 'EOT: contrast factor range 1 +- c', parseNumber, 0)
