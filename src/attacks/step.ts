@@ -87,7 +87,9 @@ export function imageGradient(
       const indices = strategy.select(input, params);
       selected = indices.length;
       facesWithSamples = countCoveredFaces(anchors, indices, item.faces);
-      if (selected === 0) return tf.mul(tf.sum(scores), 0) as tf.Scalar;
+      // Zero through the patch alone, not through the scores: the tape then backpropagates two small
+      // ops instead of the whole detector (a quarter of the images select nothing).
+      if (selected === 0) return tf.mul(tf.sum(p), 0) as tf.Scalar;
       // A dense weight mask (0 for unselected anchors) rather than tf.gather: gather's gradient
       // (UnsortedSegmentSum) costs one kernel call per anchor on the cpu backend.
       const weights = weighting.weights(input, indices);

@@ -69,7 +69,7 @@ at::Tensor applyActivation(const at::Tensor& y, const std::string& name, const a
   if (name == "relu6") return at::clamp(y, 0, 6);
   if (name == "elu") return at::elu(y);
   if (name == "sigmoid") return at::sigmoid(y);
-  if (name == "leakyrelu") return at::where(y < 0, y * leakyAlpha, y);
+  if (name == "leakyrelu") return at::leaky_relu(y, leakyAlpha);  // one pass; where() made three tensors
   if (name == "prelu") return at::where(y < 0, y * preluWeights, y);
   throw std::invalid_argument("unknown fused activation '" + name + "'");
 }
