@@ -1,7 +1,7 @@
 """The benchmark's PyTorch peer: the same networks facepatch times, in PyTorch on the CPU with
 2 threads and channels_last. One workload per process: prints one JSON line with the median
 milliseconds and the process's peak memory. Run by `facepatch bench`."""
-import json, os, resource, sys, time
+import importlib.util, json, os, resource, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -96,14 +96,50 @@ def workload(name):
                 net(xi)[1].sum().backward()
                 xi.grad.sum().item()
             return run
+    if name.startswith("retinaface-mobilenet0.25"):
+        net = retinaface()
+        x = torch.rand(1, 3, 480, 640).contiguous(memory_format=torch.channels_last)
+        if name == "retinaface-mobilenet0.25-fwd":
+            def run():
+                with torch.no_grad():
+                    net(x)[1][..., 1].sum().item()
+            return run
+        if name == "retinaface-mobilenet0.25-grad-input":
+            def run():
+                xi = x.clone().requires_grad_(True)
+                net(xi)[1][..., 1].sum().backward()
+                xi.grad.sum().item()
+            return run
     raise SystemExit(f"unknown workload {name}")
+
+
+def retinaface():
+    """The PyTorch twin that the RetinaFace parity test uses as its oracle, with the shared
+    weights (FACEPATCH_SHARED, else ../shared beside the package)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    fixture = os.path.join(root, "test", "detectors", "retinaface", "fixtures", "reference_retinaface.py")
+    spec = importlib.util.spec_from_file_location("reference_retinaface", fixture)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shared = os.environ.get("FACEPATCH_SHARED") or os.path.join(root, "..", "shared")
+    weights = os.path.join(shared, "models", "retinaface-mobilenet0.25", "mobilenet0.25_Final.pth")
+    if not os.path.exists(weights):
+        raise SystemExit(f"missing {weights} (set FACEPATCH_SHARED)")
+    state = torch.load(weights, map_location="cpu")
+    net = module.RetinaFace()
+    net.load_state_dict({k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()}, strict=True)
+    net = net.eval().to(memory_format=torch.channels_last)
+    for p in net.parameters():
+        p.requires_grad_(False)
+    return net
 
 
 def main():
     name, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    torch.set_num_threads(int(os.environ.get("FACEPATCH_BENCH_THREADS", "2")))
     torch.manual_seed(0)
     run = workload(name)
+    # after the workload is built: the RetinaFace twin pins one thread when it is imported
+    torch.set_num_threads(int(os.environ.get("FACEPATCH_BENCH_THREADS", "2")))
     for _ in range(warmup):
         run()
     times = []

@@ -169,4 +169,8 @@ test('a journaled evaluation resumes with the same figures; compare --resume reu
   const keys = results.rows.map((_: unknown, i: number) => readFileSync(join(out, 'journals', `setting-${i + 1}.jsonl`), 'utf8').split('\n')[0]);
   assert.match(keys[5], /"mask":"top-half"/);
   assert.match(keys[6], /"scale":0.5/);
+  // each patch's values are named by digest (the journal key's), so the report outlives a replaced file
+  const digests = results.provenance.config.patchDigests;
+  assert.deepEqual(Object.keys(digests).sort(), ['iou=' + join(packageRoot(), 'patches', 'ssd-mobilenetv1-iou.png'), 'noise'].sort());
+  assert.match(keys[4], new RegExp(`"values":"${digests['iou=' + join(packageRoot(), 'patches', 'ssd-mobilenetv1-iou.png')]}"`));
 });

@@ -5,6 +5,7 @@ import { PART_MASKS, type PartMask } from '../../patch/placement.js';
 import { defaultWiderRoot } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
 import { loadWiderFace } from '../../data/widerface/loadWiderFace.js';
+import { valuesDigest } from '../../eval/detectionJournal.js';
 import { compareMarkdown, compareSettings, type CompareSetting } from '../../experiments/compare.js';
 import { createProgress, type Progress } from '../../util/progress.js';
 import { addDetectorOptions, addPlacementOptions, addSeedOption, openDetector, patchFromFlag, patchSetting, type DetectorFlags, type PlacementFlags } from '../commonOptions.js';
@@ -66,10 +67,13 @@ export function register(program: Command): void {
     const specs = flags.patch.length ? flags.patch : ['none', 'noise', 'face'];
     const { detector, backend } = await openDetector(flags);
     const settings: CompareSetting[] = [];
+    // Each patch's values, so a report still names its bytes after a patch file is replaced.
+    const patchDigests: Record<string, string> = {};
     for (const spec of specs) {
       const [label, value] = spec.includes('=') ? (spec.split(/=(.*)/s).slice(0, 2) as [string, string]) : [CONTROL_LABELS[spec] ?? basename(spec), spec];
       const patch = await patchFromFlag(value, flags.seed, flags.root);
       const setting = patchSetting(patch, flags);
+      if (patch) patchDigests[spec] = valuesDigest(patch.values);
       settings.push({ label, setting });
       // Every pasted setting gets the variants, the noise and face controls too: whether a
       // smaller or partial patch loses its effect by what was optimised or by the area it covers.
@@ -78,7 +82,7 @@ export function register(program: Command): void {
       for (const scale of flags.scales ?? []) settings.push({ label: `${label}, scale ${scale}`, setting: { ...setting, placement: { ...setting.placement, scale: (setting.placement.scale ?? 1) * scale } } });
     }
     const dataset = loadWiderFace({ root: flags.root, split: 'val', maxImages: flags.maxImages, onWarning: note });
-    const provenance = makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { patches: specs, parts: flags.parts, scales: flags.scales, delta: flags.delta, maxImages: flags.maxImages, maxSide: flags.maxSide, alpha: flags.alpha, location: flags.location, scale: flags.scale, part: flags.part } });
+    const provenance = makeProvenance({ detector: flags.detector, backend, seed: flags.seed, config: { patches: specs, patchDigests, parts: flags.parts, scales: flags.scales, delta: flags.delta, maxImages: flags.maxImages, maxSide: flags.maxSide, alpha: flags.alpha, location: flags.location, scale: flags.scale, part: flags.part } });
     let progress: Progress | undefined;
     const rows = await compareSettings({
       detector,

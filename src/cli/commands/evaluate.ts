@@ -31,7 +31,7 @@ import {
   type PlacementFlags,
 } from '../commonOptions.js';
 import { detectionSettingKey, detectorDetectionSource } from '../../experiments/patchedDetection.js';
-import { journaledDetectionSource } from '../../eval/detectionJournal.js';
+import { journaledDetectionSource, valuesDigest } from '../../eval/detectionJournal.js';
 
 interface EvaluateOptions extends DetectorFlags, PlacementFlags {
   detections?: string;
@@ -60,7 +60,7 @@ function parseBetas(value: string): number[] {
 async function detectionSourceFromOptions(
   options: EvaluateOptions,
   command: Command,
-): Promise<{ source: DetectionSource; backend?: string; dispose(): void }> {
+): Promise<{ source: DetectionSource; backend?: string; patchDigest?: string; dispose(): void }> {
   const detectorGiven = command.getOptionValueSource('detector') === 'cli';
   if (options.resume && options.journal === undefined) throw new FacepatchError('--resume continues the evaluation recorded by --journal <file>; pass both');
   if (options.detections !== undefined) {
@@ -91,7 +91,7 @@ async function detectionSourceFromOptions(
           resume: options.resume === true,
           key: detectionSettingKey({ detector: options.detector, weights: options.weights, detectorConfig: options.detectorConfig, backend, patch: setting, maxSide: options.maxSide }),
         });
-  return { source, backend, dispose: () => detector.dispose() };
+  return { source, backend, patchDigest: patch ? valuesDigest(patch.values) : undefined, dispose: () => detector.dispose() };
 }
 
 const percent = (value: number | null) => (value === null ? 'n/a' : (100 * value).toFixed(1));
@@ -149,7 +149,7 @@ export function register(program: Command): void {
   addPlacementOptions(evaluate);
   addSeedOption(evaluate);
   evaluate.action(async (options: EvaluateOptions, command: Command) => {
-      const { source, backend, dispose } = await detectionSourceFromOptions(options, command);
+      const { source, backend, patchDigest, dispose } = await detectionSourceFromOptions(options, command);
       const dataset = loadWiderFace({ root: options.root, split: options.split, maxImages: options.maxImages });
       if (dataset.skipped > 0) note(`${dataset.skipped} annotated images are not on disk; evaluating the ${dataset.images.length} present`);
       const progress = createProgress({ label: 'evaluate', total: dataset.images.length });
@@ -184,6 +184,8 @@ export function register(program: Command): void {
           config: {
             detections: options.detections,
             patch: options.detections === undefined ? options.patch : undefined,
+            // the patch's values, so a report still names its bytes after the file is replaced
+            patchDigest,
             placement: options.detections === undefined && options.patch !== 'none' ? placementFromFlags(options) : undefined,
             maxSide: options.detections === undefined ? options.maxSide : undefined,
             root: options.root,

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../config/paths.js';
+import { packageRoot, sharedDir } from '../../config/paths.js';
 import { WORKLOADS } from './workloads.js';
 
 export interface BenchLine {
@@ -57,7 +57,7 @@ export function runBench(options: BenchOptions): BenchLine[] {
   const lines: BenchLine[] = [];
   const root = packageRoot();
   const worker = join(root, 'src', 'engine', 'bench', 'worker.ts');
-  const env = { ...process.env, FACEPATCH_QUIET: '1', FACEPATCH_BENCH_THREADS: '2' };
+  const env = { ...process.env, FACEPATCH_QUIET: '1', FACEPATCH_BENCH_THREADS: '2', FACEPATCH_SHARED: sharedDir() };
   for (const name of options.workloads) {
     if (!WORKLOADS.some((w) => w.name === name)) throw new Error(`unknown workload ${name}`);
     let peer: Measured | { error: string } | null = null;

@@ -1,10 +1,12 @@
 // What `facepatch bench` times: forward, forward+backward-to-input and a training step of the
 // paper's SLN shape (ResNet-18 + FPN at 640x640), and face-api's SSD MobileNetV1 forward and
-// forward+backward-to-input at its 512x512 input. Each workload builds its network once and
+// forward+backward-to-input at its 512x512 input, and the same two for RetinaFace-MobileNet0.25 at
+// 640x480. Each workload builds its network once and
 // returns a function that runs one iteration and waits for the result.
 import * as tf from '@tensorflow/tfjs';
 import { createSlnNetwork } from '../../detectors/sln/network.js';
 import { createDetector } from '../../detectors/registry.js';
+import type { FaceDetector } from '../../detectors/types.js';
 
 export interface Workload {
   name: string;
@@ -80,38 +82,35 @@ export const WORKLOADS: Workload[] = [
       };
     },
   },
-  {
-    name: 'ssd-mobilenetv1-fwd',
-    description: "face-api's SSD MobileNetV1, 512x512 input, raw per-anchor outputs",
-    async setup() {
-      const detector = await createDetector('ssd-mobilenetv1');
-      const image = randomImage(512);
-      return {
-        run: async () => {
-          const out = tf.tidy(() => tf.sum(detector.forwardRaw(image).scores));
-          await settle(out);
-          out.dispose();
-        },
-        dispose: () => { detector.dispose(); image.dispose(); },
-      };
-    },
-  },
-  {
-    name: 'ssd-mobilenetv1-grad-input',
-    description: 'same detector, forward + backward of the summed scores to the input',
-    async setup() {
-      const detector = await createDetector('ssd-mobilenetv1');
-      const image = randomImage(512);
-      return {
-        run: async () => {
-          const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(detector.forwardRaw(x as tf.Tensor4D).scores) as tf.Scalar)(image));
-          await settle(g);
-          g.dispose();
-        },
-        dispose: () => { detector.dispose(); image.dispose(); },
-      };
-    },
-  },
+  ...detectorWorkloads('ssd-mobilenetv1', [512, 512], "face-api's SSD MobileNetV1, 512x512 input, raw per-anchor outputs"),
+  // the attack's detector at its training size (weights from the shared folder; without them
+  // these lines report the missing file)
+  ...detectorWorkloads('retinaface-mobilenet0.25', [480, 640], 'RetinaFace-MobileNet0.25, 640x480, raw per-prior scores'),
 ];
+
+/** A registered detector's forward and forward + backward of its summed scores to the input (the attack step). */
+function detectorWorkloads(detectorName: string, [height, width]: [number, number], description: string): Workload[] {
+  const build = async (iteration: (detector: FaceDetector, input: tf.Tensor4D) => tf.Tensor) => {
+    const detector = await createDetector(detectorName);
+    const input = tf.randomUniform([1, height, width, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    return {
+      run: async () => {
+        const out = tf.tidy(() => iteration(detector, input));
+        await settle(out);
+        out.dispose();
+      },
+      dispose: () => { detector.dispose(); input.dispose(); },
+    };
+  };
+  const summedScores = (detector: FaceDetector) => (x: tf.Tensor) => tf.sum(detector.forwardRaw(x as tf.Tensor4D).scores) as tf.Scalar;
+  return [
+    { name: `${detectorName}-fwd`, description, setup: () => build((detector, input) => summedScores(detector)(input)) },
+    {
+      name: `${detectorName}-grad-input`,
+      description: 'same detector, forward + backward of the summed scores to the input',
+      setup: () => build((detector, input) => tf.grad(summedScores(detector))(input)),
+    },
+  ];
+}
 
 export const WORKLOAD_NAMES = WORKLOADS.map((w) => w.name);

@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireShared } from '../../helpers/shared.js';
 import { runCli } from '../../helpers/cli.js';
+import { loadPatch } from '../../../src/patch/patchFile.js';
+import { valuesDigest } from '../../../src/eval/detectionJournal.js';
 
 const common = ['--detector', 'retinaface-mobilenet0.25', '--backend', 'wasm', '--max-images', '2'];
 
-test('attack, resume, evaluate with the patch and the controls, render: all through the CLI', (t) => {
+test('attack, resume, evaluate with the patch and the controls, render: all through the CLI', async (t) => {
   const root = requireShared(t, 'data', 'widerface');
   const weights = requireShared(t, 'models', 'retinaface-mobilenet0.25');
   if (!root || !weights) return;
@@ -41,6 +43,10 @@ test('attack, resume, evaluate with the patch and the controls, render: all thro
     assert.equal(doc.images, 2);
     assert.ok(doc.recall.all >= 0 && doc.recall.all <= 1);
     assert.equal(doc.criteria.criterion2.patches > 0, patch !== 'none', `patches pasted for --patch ${patch}`);
+    // the provenance names the patch's bytes, not only its path
+    if (patch === 'none') assert.equal(doc.provenance.config.patchDigest, undefined);
+    else assert.match(doc.provenance.config.patchDigest, /^[0-9a-f]{16}$/);
+    if (patch.endsWith('.png')) assert.equal(doc.provenance.config.patchDigest, valuesDigest((await loadPatch(patch)).values));
   }
 
   const rendered = join(out, 'render.png');
