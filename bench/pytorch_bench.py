@@ -125,10 +125,7 @@ def retinaface():
     weights = os.path.join(shared, "models", "retinaface-mobilenet0.25", "mobilenet0.25_Final.pth")
     if not os.path.exists(weights):
         raise SystemExit(f"missing {weights} (set FACEPATCH_SHARED)")
-    state = torch.load(weights, map_location="cpu")
-    net = module.RetinaFace()
-    net.load_state_dict({k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()}, strict=True)
-    net = net.eval().to(memory_format=torch.channels_last)
+    net = module.load_retinaface(weights).to(memory_format=torch.channels_last)
     for p in net.parameters():
         p.requires_grad_(False)
     return net
@@ -136,10 +133,9 @@ def retinaface():
 
 def main():
     name, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    torch.set_num_threads(int(os.environ.get("FACEPATCH_BENCH_THREADS", "2")))
     torch.manual_seed(0)
     run = workload(name)
-    # after the workload is built: the RetinaFace twin pins one thread when it is imported
-    torch.set_num_threads(int(os.environ.get("FACEPATCH_BENCH_THREADS", "2")))
     for _ in range(warmup):
         run()
     times = []

@@ -155,7 +155,8 @@ test('a journaled evaluation resumes with the same figures; compare --resume reu
   assert.match(lonely.stderr, /--resume continues the evaluation recorded by --journal/);
 
   const out = join(dir, 'compare');
-  const compareArgs = ['compare', '--json', '--detector', 'ssd-mobilenetv1', '--backend', 'auto', '--patch', 'none', '--patch', 'noise', '--patch', `iou=${join(packageRoot(), 'patches', 'ssd-mobilenetv1-iou.png')}`, '--parts', 'top-half', '--scales', '0.5', '--root', root, '--max-images', '2', '--out', out];
+  const iouSpec = `iou=${join(packageRoot(), 'patches', 'ssd-mobilenetv1-iou.png')}`;
+  const compareArgs = ['compare', '--json', '--detector', 'ssd-mobilenetv1', '--backend', 'auto', '--patch', 'none', '--patch', 'noise', '--patch', iouSpec, '--parts', 'top-half', '--scales', '0.5', '--root', root, '--max-images', '2', '--out', out];
   const full = runCli(compareArgs);
   assert.equal(full.status, 0, full.stderr);
   const again = runCli([...compareArgs, '--resume']);
@@ -171,6 +172,6 @@ test('a journaled evaluation resumes with the same figures; compare --resume reu
   assert.match(keys[6], /"scale":0.5/);
   // each patch's values are named by digest (the journal key's), so the report outlives a replaced file
   const digests = results.provenance.config.patchDigests;
-  assert.deepEqual(Object.keys(digests).sort(), ['iou=' + join(packageRoot(), 'patches', 'ssd-mobilenetv1-iou.png'), 'noise'].sort());
-  assert.match(keys[4], new RegExp(`"values":"${digests['iou=' + join(packageRoot(), 'patches', 'ssd-mobilenetv1-iou.png')]}"`));
+  assert.deepEqual(Object.keys(digests).sort(), [iouSpec, 'noise'].sort());
+  assert.match(keys[4], new RegExp(`"values":"${digests[iouSpec]}"`));
 });

@@ -1,8 +1,8 @@
 // What `facepatch bench` times: forward, forward+backward-to-input and a training step of the
 // paper's SLN shape (ResNet-18 + FPN at 640x640), and face-api's SSD MobileNetV1 forward and
 // forward+backward-to-input at its 512x512 input, and the same two for RetinaFace-MobileNet0.25 at
-// 640x480. Each workload builds its network once and
-// returns a function that runs one iteration and waits for the result.
+// 640x480. Each workload builds its network once and returns a function that runs one iteration
+// and waits for the result.
 import * as tf from '@tensorflow/tfjs';
 import { createSlnNetwork } from '../../detectors/sln/network.js';
 import { createDetector } from '../../detectors/registry.js';
@@ -17,8 +17,8 @@ export interface Workload {
 
 const SLN_SIZE = 640;
 
-function randomImage(size: number): tf.Tensor4D {
-  return tf.randomUniform([1, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+function randomImage(height: number, width = height): tf.Tensor4D {
+  return tf.randomUniform([1, height, width, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 }
 
 async function settle(t: tf.Tensor): Promise<void> {
@@ -92,7 +92,7 @@ export const WORKLOADS: Workload[] = [
 function detectorWorkloads(detectorName: string, [height, width]: [number, number], description: string): Workload[] {
   const build = async (iteration: (detector: FaceDetector, input: tf.Tensor4D) => tf.Tensor) => {
     const detector = await createDetector(detectorName);
-    const input = tf.randomUniform([1, height, width, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const input = randomImage(height, width);
     return {
       run: async () => {
         const out = tf.tidy(() => iteration(detector, input));
