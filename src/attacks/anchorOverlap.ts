@@ -2,15 +2,25 @@
 // arrays: this runs once per image per step on tens of thousands of anchors.
 import type { Box } from '../util/geometry.js';
 
+/**
+ * How an anchor's overlap with a box is measured: 'iou' (intersection over union, the paper's) or
+ * 'anchor-inside' (intersection over the anchor's own area: the fraction of the anchor the box
+ * covers). The second reaches anchors far smaller than the box, such as a small face the patch
+ * itself draws, whose IoU with the whole patch stays tiny.
+ */
+export type OverlapMeasure = 'iou' | 'anchor-inside';
+export const OVERLAP_MEASURES: readonly OverlapMeasure[] = ['iou', 'anchor-inside'];
+
 export interface AnchorMatch {
-  /** Best IoU of each anchor with any of the boxes (0 when there are none). */
+  /** Best overlap (IoU unless another measure is asked for) of each anchor with any of the boxes (0 when there are none). */
   iou: Float32Array;
   /** Index of that box, or -1. */
   box: Int32Array;
 }
 
 /** anchors: [A*4] as x1, y1, x2, y2. */
-export function matchAnchorsToBoxes(anchors: Float32Array, boxes: readonly Box[]): AnchorMatch {
+export function matchAnchorsToBoxes(anchors: Float32Array, boxes: readonly Box[], measure: OverlapMeasure = 'iou'): AnchorMatch {
+  const overAnchor = measure === 'anchor-inside';
   const count = anchors.length / 4;
   const iou = new Float32Array(count);
   const best = new Int32Array(count).fill(-1);
@@ -26,7 +36,8 @@ export function matchAnchorsToBoxes(anchors: Float32Array, boxes: readonly Box[]
       const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
       if (ih <= 0) continue;
       const inter = iw * ih;
-      const overlap = inter / ((ax2 - ax1) * (ay2 - ay1) + areaB - inter);
+      const areaA = (ax2 - ax1) * (ay2 - ay1);
+      const overlap = inter / (overAnchor ? areaA : areaA + areaB - inter);
       if (overlap > (iou[i] as number)) {
         iou[i] = overlap;
         best[i] = j;

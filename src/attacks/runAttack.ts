@@ -118,8 +118,14 @@ const CHECKPOINT = 'checkpoint.json';
 /** Settings that must match for --resume to continue a run (the epoch count may grow). */
 function resumeSettings(config: AttackConfig): Omit<AttackConfig, 'epochs' | 'snapshotEpochs'> {
   const { epochs: _epochs, snapshotEpochs: _snapshots, ...rest } = config;
-  // Runs saved before these settings existed ran at a constant rate with the paper's per-sample mean.
-  return { ...rest, lrDecayEpochs: rest.lrDecayEpochs ?? [], sampleWeighting: rest.sampleWeighting ?? DEFAULT_SAMPLE_WEIGHTING };
+  // Runs saved before these settings existed ran at a constant rate with the paper's per-sample mean
+  // and its IoU(anchor, patch).
+  return {
+    ...rest,
+    lrDecayEpochs: rest.lrDecayEpochs ?? [],
+    sampleWeighting: rest.sampleWeighting ?? DEFAULT_SAMPLE_WEIGHTING,
+    selection: { ...rest.selection, patchOverlap: rest.selection.patchOverlap ?? 'iou' },
+  };
 }
 
 export async function runAttack(options: AttackRunOptions): Promise<AttackResult> {

@@ -4,15 +4,30 @@
 import { SUBSET_NAMES } from '../data/types.js';
 import { WIDER_IOU_THRESHOLD, widerBoxIoU } from './widerIoU.js';
 import type { BySubset, AttackCriteria, EvaluationImage, OperatingPoint } from './types.js';
+import type { Box } from '../util/geometry.js';
+
+/** The share of a detection's box lying inside another box needed to count it as drawn within that patch. */
+export const WITHIN_PATCH_FRACTION = 0.5;
+
+/** Fraction of `inner`'s area inside `outer`, both corners counted as pixels (as widerBoxIoU does). */
+export function fractionInside(inner: Box, outer: Box): number {
+  const iw = Math.min(inner.x + inner.w, outer.x + outer.w) - Math.max(inner.x, outer.x) + 1;
+  const ih = Math.min(inner.y + inner.h, outer.y + outer.h) - Math.max(inner.y, outer.y) + 1;
+  if (iw <= 0 || ih <= 0) return 0;
+  return (iw * ih) / ((inner.w + 1) * (inner.h + 1));
+}
 
 /**
  * Criterion 2: detections with score >= delta whose box overlaps a pasted patch box of the same
  * image with IoU >= 0.5 (the same IoU and threshold as face matching).
+ * Beside it, detections at or above delta that do not cover a patch but lie at least half inside
+ * one: small faces the patch draws, which the paper's criterion misses and which cost precision.
  */
 export function countPatchDetections(images: readonly EvaluationImage[], delta: number): AttackCriteria['criterion2'] {
   let detections = 0;
   let patches = 0;
   let patchesDetected = 0;
+  let detectionsWithinPatches = 0;
   for (const image of images) {
     const imagePatches = image.patches ?? [];
     patches += imagePatches.length;
@@ -27,10 +42,11 @@ export function countPatchDetections(images: readonly EvaluationImage[], delta: 
         }
       });
       if (onPatch) detections += 1;
+      else if (imagePatches.some((patch) => fractionInside(detection, patch) >= WITHIN_PATCH_FRACTION)) detectionsWithinPatches += 1;
     }
     patchesDetected += hit.filter(Boolean).length;
   }
-  return { detections, patches, patchesDetected };
+  return { detections, patches, patchesDetected, detectionsWithinPatches };
 }
 
 /** Both criteria; criterion 1 reads the recalled counts at delta. */

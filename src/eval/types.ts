@@ -62,9 +62,11 @@ export interface AttackCriteria {
   /**
    * Criterion 2 (the patch itself should not be detected): detections at score >= delta whose box
    * has IoU >= 0.5 with a pasted patch box of the same image, the number of patches, and how many
-   * patches have at least one such detection.
+   * patches have at least one such detection. detectionsWithinPatches (beyond the paper): the
+   * other detections at score >= delta lying at least half inside a patch box, i.e. small faces
+   * drawn within a patch (absent in reports written before it existed).
    */
-  criterion2: { detections: number; patches: number; patchesDetected: number };
+  criterion2: { detections: number; patches: number; patchesDetected: number; detectionsWithinPatches?: number };
 }
 
 export interface EvaluationResult {

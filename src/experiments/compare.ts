@@ -71,10 +71,10 @@ export function compareMarkdown(rows: readonly CompareRow[], detector: string, d
   const lines = [
     `Precision / recall (%) at delta = ${delta} on WIDER FACE val, detector ${detector}; AP (official protocol) and AF_beta on 'all'.`,
     '',
-    `| setting | ${SUBSETS.map((s) => `${s} P / R`).join(' | ')} | AP all | ${betas.map((b) => `AF(${b})`).join(' | ')} | patches detected |`,
-    `|---|${SUBSETS.map(() => '---').join('|')}|---|${betas.map(() => '---').join('|')}|---|`,
+    `| setting | ${SUBSETS.map((s) => `${s} P / R`).join(' | ')} | AP all | ${betas.map((b) => `AF(${b})`).join(' | ')} | patches detected | smaller detections within patches |`,
+    `|---|${SUBSETS.map(() => '---').join('|')}|---|${betas.map(() => '---').join('|')}|---|---|`,
     ...rows.map(({ label, result: r }) =>
-      `| ${label} | ${SUBSETS.map((s) => `${pct(r.precision[s])} / ${pct(r.recall[s])}`).join(' | ')} | ${pct(r.ap.all)} | ${betas.map((b) => (r.afbeta[String(b)] ?? null) === null ? 'n/a' : (r.afbeta[String(b)] as number).toFixed(3)).join(' | ')} | ${r.criteria.criterion2.patchesDetected} / ${r.criteria.criterion2.patches} |`,
+      `| ${label} | ${SUBSETS.map((s) => `${pct(r.precision[s])} / ${pct(r.recall[s])}`).join(' | ')} | ${pct(r.ap.all)} | ${betas.map((b) => (r.afbeta[String(b)] ?? null) === null ? 'n/a' : (r.afbeta[String(b)] as number).toFixed(3)).join(' | ')} | ${r.criteria.criterion2.patchesDetected} / ${r.criteria.criterion2.patches} | ${r.criteria.criterion2.detectionsWithinPatches ?? 'n/a'} |`,
     ),
   ];
   return `${lines.join('\n')}\n`;
@@ -82,9 +82,9 @@ export function compareMarkdown(rows: readonly CompareRow[], detector: string, d
 
 export function compareCsv(rows: readonly CompareRow[]): string {
   const betas = rows[0]?.result.betas ?? [];
-  const header = ['setting', ...SUBSETS.flatMap((s) => [`precision_${s}`, `recall_${s}`, `ap_${s}`]), ...betas.map((b) => `afbeta_${b}`), 'patches', 'patches_detected', 'faces_detected_all'];
+  const header = ['setting', ...SUBSETS.flatMap((s) => [`precision_${s}`, `recall_${s}`, `ap_${s}`]), ...betas.map((b) => `afbeta_${b}`), 'patches', 'patches_detected', 'faces_detected_all', 'detections_within_patches'];
   const body = rows.map(({ label, result: r }) =>
-    [JSON.stringify(label), ...SUBSETS.flatMap((s) => [r.precision[s], r.recall[s], r.ap[s]]), ...betas.map((b) => r.afbeta[String(b)]), r.criteria.criterion2.patches, r.criteria.criterion2.patchesDetected, r.criteria.criterion1.facesDetected.all].join(','),
+    [JSON.stringify(label), ...SUBSETS.flatMap((s) => [r.precision[s], r.recall[s], r.ap[s]]), ...betas.map((b) => r.afbeta[String(b)]), r.criteria.criterion2.patches, r.criteria.criterion2.patchesDetected, r.criteria.criterion1.facesDetected.all, r.criteria.criterion2.detectionsWithinPatches ?? ''].join(','),
   );
   return `${[header.join(','), ...body].join('\n')}\n`;
 }

@@ -39,6 +39,25 @@ test('Patch-Combination keeps scores > 0.5 overlapping a face or the patch by > 
   assert.deepEqual(select('combination'), [1, 2, 4]);
 });
 
+test('anchor-inside overlap is the fraction of the anchor the box covers', () => {
+  // Anchor 1 is half on the face: IoU 1/3, but half of the anchor is inside.
+  const { iou } = matchAnchorsToBoxes(anchors, [face], 'anchor-inside');
+  assert.ok(Math.abs(iou[1]! - 0.5) < 1e-6);
+  assert.equal(iou[0], 1);
+  assert.equal(iou[3], 0);
+});
+
+test('Patch-Combination with anchor-inside also keeps a small face drawn inside the patch', () => {
+  // A 4x4 anchor inside a 40x40 patch: IoU 0.01, anchor-inside 1.
+  const bigPatch = { x: 100, y: 100, w: 40, h: 40 };
+  const small = { anchors: Float32Array.from([110, 110, 114, 114, 300, 300, 304, 304]), scores: Float32Array.from([0.9, 0.9]), faces: [face], patches: [bigPatch] };
+  const combination = selectionRegistry.get('combination');
+  assert.deepEqual(Array.from(combination.select(small, DEFAULT_SELECTION_PARAMS)), []);
+  assert.deepEqual(Array.from(combination.select(small, { ...DEFAULT_SELECTION_PARAMS, patchOverlap: 'anchor-inside' })), [0]);
+  // On the five anchors of the other tests the two measures agree.
+  assert.deepEqual(Array.from(combination.select(input, { ...DEFAULT_SELECTION_PARAMS, patchOverlap: 'anchor-inside' })), [1, 2, 4]);
+});
+
 test('the registry lists the four methods and rejects others', () => {
   assert.deepEqual(selectionRegistry.names(), ['combination', 'iou', 'score', 'score-focal']);
   assert.throws(() => selectionRegistry.get('pgd'), /valid choices: combination, iou, score, score-focal/);

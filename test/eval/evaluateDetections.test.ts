@@ -82,10 +82,32 @@ test('the criteria count faces still found above delta and detections on pasted 
   assert.deepEqual(result.criteria.criterion1.facesDetected, { easy: 1, medium: 3, hard: 3, all: 4 });
   assert.deepEqual(result.criteria.criterion1.faces, { easy: 2, medium: 4, hard: 5, all: 6 });
   // A's .7 detection sits on its first patch; D's .99 on its first; D's .2 is below delta.
-  assert.deepEqual(result.criteria.criterion2, { detections: 2, patches: 4, patchesDetected: 2 });
+  assert.deepEqual(result.criteria.criterion2, { detections: 2, patches: 4, patchesDetected: 2, detectionsWithinPatches: 0 });
   const strict = evaluateDetections({ images: handSet, delta: 0.99 });
-  assert.deepEqual(strict.criteria.criterion2, { detections: 1, patches: 4, patchesDetected: 1 });
+  assert.deepEqual(strict.criteria.criterion2, { detections: 1, patches: 4, patchesDetected: 1, detectionsWithinPatches: 0 });
   assert.deepEqual(strict.criteria.criterion1.facesDetected, { easy: 0, medium: 0, hard: 0, all: 0 });
+});
+
+test('criterion 2 also counts smaller detections lying at least half inside a patch, apart from detections of the patch', () => {
+  // One patch spanning pixels 100..140 (corners counted as pixels, as WIDER does); 9x9 boxes span
+  // 10 pixels a side. Detections at or above delta, one per line below.
+  const patch = box(100, 100, 40, 40);
+  const image: EvaluationImage = {
+    id: 'P',
+    faces: [box(90, 90, 60, 60)],
+    subsets: everySubset([0]),
+    detections: [
+      scored(box(110, 110, 9, 9), 0.99), // 100 of 100 pixels inside
+      scored(box(135, 110, 9, 9), 0.99), // columns 135..140 inside: 6 of 10 -> 0.6, counted
+      scored(box(137, 110, 9, 9), 0.99), // columns 137..140: 4 of 10 -> 0.4, not counted
+      scored(box(101, 101, 39, 39), 0.99), // IoU with the patch >= 0.5: a detection of the patch
+      scored(box(300, 300, 9, 9), 0.99),
+      scored(box(112, 112, 9, 9), 0.5), // below delta
+    ],
+    patches: [patch],
+  };
+  const { criterion2 } = evaluateDetections({ images: [image], delta: 0.9 }).criteria;
+  assert.deepEqual(criterion2, { detections: 1, patches: 1, patchesDetected: 1, detectionsWithinPatches: 2 });
 });
 
 test('no proposal above delta reads precision 1 (no false positive), recall 0; a subset without faces has recall null', () => {

@@ -3,6 +3,7 @@
 // enters the loss. The loss is minimised: selected face scores go down.
 import type * as tf from '@tensorflow/tfjs';
 import type { Box } from '../../util/geometry.js';
+import type { OverlapMeasure } from '../anchorOverlap.js';
 
 export interface SelectionInput {
   /** [A*4] anchors as x1, y1, x2, y2 in image pixels. */
@@ -24,6 +25,12 @@ export interface SelectionParams {
   lambdaFace: number;
   /** lambda2 of Patch-Combination: IoU(anchor, patch) threshold (0.3). */
   lambdaPatch: number;
+  /**
+   * How lambda2's overlap of an anchor with a patch is measured: 'iou' (the paper) or
+   * 'anchor-inside' (the fraction of the anchor on the patch, see anchorOverlap.ts). Absent in
+   * runs saved before the option existed: 'iou'.
+   */
+  patchOverlap?: OverlapMeasure;
   /** gamma of Patch-Score-Focal (2). */
   gamma: number;
   /** Patch-Score-Focal: treat S^gamma as a constant weight (true, default) or differentiate it (the literal eq. 2). */
@@ -35,6 +42,7 @@ export const DEFAULT_SELECTION_PARAMS: SelectionParams = {
   iouThreshold: 0.6,
   lambdaFace: 0.3,
   lambdaPatch: 0.3,
+  patchOverlap: 'iou',
   gamma: 2,
   focalStopGradient: true,
 };

@@ -7,6 +7,7 @@ import { loadWiderFace } from '../../data/widerface/loadWiderFace.js';
 import { loadPhotoFolder } from '../../data/photoFolder.js';
 import type { Split } from '../../data/types.js';
 import { DEFAULT_SELECTION_PARAMS, selectionRegistry } from '../../attacks/selection/index.js';
+import { OVERLAP_MEASURES, type OverlapMeasure } from '../../attacks/anchorOverlap.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../attacks/optimizer.js';
 import { DEFAULT_SNAPSHOT_EPOCHS, runAttack, type AttackConfig } from '../../attacks/runAttack.js';
 import { trainingItemsFromDataset, type TrainingItem } from '../../attacks/trainingSet.js';
@@ -44,6 +45,7 @@ interface AttackFlags extends DetectorFlags, PlacementFlags {
   iouThreshold: number;
   lambdaFace: number;
   lambdaPatch: number;
+  patchOverlap: OverlapMeasure;
   gamma: number;
   focalLiteral?: boolean;
   sampleWeighting: string;
@@ -84,6 +86,7 @@ export function register(program: Command): void {
     .option('--iou-threshold <t>', 'Patch-IoU: IoU(anchor, face) threshold', parseFraction, DEFAULT_SELECTION_PARAMS.iouThreshold)
     .option('--lambda-face <t>', 'Patch-Combination lambda1: IoU(anchor, face) threshold', parseFraction, DEFAULT_SELECTION_PARAMS.lambdaFace)
     .option('--lambda-patch <t>', 'Patch-Combination lambda2: IoU(anchor, patch) threshold', parseFraction, DEFAULT_SELECTION_PARAMS.lambdaPatch)
+    .addOption(new Option('--patch-overlap <measure>', "Patch-Combination lambda2's overlap of an anchor with a patch: iou (the paper) or anchor-inside = the fraction of the anchor on the patch, which also suppresses small faces drawn inside the patch").choices([...OVERLAP_MEASURES]).default(DEFAULT_SELECTION_PARAMS.patchOverlap))
     .option('--gamma <g>', 'Patch-Score-Focal gamma', parseNumber, DEFAULT_SELECTION_PARAMS.gamma)
     .option('--focal-literal', 'Patch-Score-Focal: differentiate the S^gamma weight too (eq. 2 taken literally)')
     .addOption(new Option('--sample-weighting <name>', "how selected samples are averaged: sample = every sample weighs 1 (the paper's 1/N), face = every face's samples share one unit, so small faces count as much as large ones").choices(sampleWeightingRegistry.names()).default(DEFAULT_SAMPLE_WEIGHTING))
@@ -135,6 +138,7 @@ export function register(program: Command): void {
         iouThreshold: flags.iouThreshold,
         lambdaFace: flags.lambdaFace,
         lambdaPatch: flags.lambdaPatch,
+        patchOverlap: flags.patchOverlap,
         gamma: flags.gamma,
         focalStopGradient: !flags.focalLiteral,
       },

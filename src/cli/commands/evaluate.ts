@@ -121,7 +121,7 @@ function humanReport(result: EvaluationResult, sourceReport: Record<string, unkn
     `${result.images} images; precision, recall, proposals and criteria at score >= delta = ${result.delta}; AP with the official WIDER FACE protocol`,
     table,
     `criterion 1: ${criterion1.facesDetected.all} of ${criterion1.faces.all} faces still detected (easy ${criterion1.facesDetected.easy}, medium ${criterion1.facesDetected.medium}, hard ${criterion1.facesDetected.hard})`,
-    `criterion 2: ${criterion2.detections} detections on ${criterion2.patchesDetected} of ${criterion2.patches} pasted patches`,
+    `criterion 2: ${criterion2.detections} detections on ${criterion2.patchesDetected} of ${criterion2.patches} pasted patches; ${criterion2.detectionsWithinPatches ?? 0} smaller detections within patches`,
     ...(missing > 0 ? [`${missing} images had no detection file (counted as no detections)`] : []),
   ].join('\n');
 }
