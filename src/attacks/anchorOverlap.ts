@@ -56,3 +56,19 @@ export function gatherAnchors(anchors: Float32Array, indices: ArrayLike<number>)
   }
   return packed;
 }
+
+/**
+ * How many of the boxes have IoU > threshold with at least one of the anchors at `indices` (the
+ * coverage log: faces with a selected sample). IoU is symmetric, so the boxes play the anchors'
+ * part and the few selected anchors the boxes'.
+ */
+export function countBoxesWithAnchor(anchors: Float32Array, indices: ArrayLike<number>, boxes: readonly Box[], threshold: number): number {
+  const selected = gatherAnchors(anchors, indices);
+  const selectedBoxes: Box[] = [];
+  for (let j = 0; j < selected.length; j += 4) {
+    const x1 = selected[j] as number, y1 = selected[j + 1] as number;
+    selectedBoxes.push({ x: x1, y: y1, w: (selected[j + 2] as number) - x1, h: (selected[j + 3] as number) - y1 });
+  }
+  const corners = Float32Array.from(boxes.flatMap((b) => [b.x, b.y, b.x + b.w, b.y + b.h]));
+  return matchAnchorsToBoxes(corners, selectedBoxes).iou.filter((overlap) => overlap > threshold).length;
+}

@@ -11,6 +11,10 @@ import { applyPhotometric, NO_EOT } from '../patch/photometric.js';
 import type { SelectionParams, SelectionStrategy } from './selection/types.js';
 import type { SampleWeighting } from './sampleWeighting.js';
 import { perSampleWeighting } from './sampleWeighting.js';
+import { countBoxesWithAnchor } from './anchorOverlap.js';
+
+/** A face counts as having a sample when a selected anchor overlaps it by IoU > 0.3 (lambda1). */
+const COVERAGE_IOU = 0.3;
 
 export interface AttackImage {
   /** [H, W, 3] RGB in [0, 1]. */
@@ -35,27 +39,6 @@ export interface ImageGradient {
   maxScore: number;
   /** Faces with at least one selected sample on them (IoU(anchor, face) > 0.3), for the coverage log. */
   facesWithSamples: number;
-}
-
-/** How many faces have a selected anchor on them (IoU > 0.3). */
-function countCoveredFaces(anchors: Float32Array, indices: Int32Array, faces: readonly Box[]): number {
-  let covered = 0;
-  for (const f of faces) {
-    const area = f.w * f.h;
-    if (area <= 0) continue;
-    for (const i of indices) {
-      const x1 = anchors[4 * i] as number, y1 = anchors[4 * i + 1] as number;
-      const x2 = anchors[4 * i + 2] as number, y2 = anchors[4 * i + 3] as number;
-      const iw = Math.min(x2, f.x + f.w) - Math.max(x1, f.x);
-      const ih = Math.min(y2, f.y + f.h) - Math.max(y1, f.y);
-      if (iw <= 0 || ih <= 0) continue;
-      if ((iw * ih) / ((x2 - x1) * (y2 - y1) + area - iw * ih) > 0.3) {
-        covered++;
-        break;
-      }
-    }
-  }
-  return covered;
 }
 
 export function imageGradient(
@@ -86,7 +69,7 @@ export function imageGradient(
       const input = { anchors, scores: scoreValues, faces: item.faces, patches: item.patchBoxes };
       const indices = strategy.select(input, params);
       selected = indices.length;
-      facesWithSamples = countCoveredFaces(anchors, indices, item.faces);
+      facesWithSamples = countBoxesWithAnchor(anchors, indices, item.faces, COVERAGE_IOU);
       // Zero through the patch alone, not through the scores: the tape then backpropagates two small
       // ops instead of the whole detector (a quarter of the images select nothing).
       if (selected === 0) return tf.mul(tf.sum(p), 0) as tf.Scalar;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_SELECTION_PARAMS, selectionRegistry } from '../../src/attacks/selection/index.js';
-import { matchAnchorsToBoxes } from '../../src/attacks/anchorOverlap.js';
+import { countBoxesWithAnchor, matchAnchorsToBoxes } from '../../src/attacks/anchorOverlap.js';
 
 // Five anchors: 0 on the face (IoU 1), 1 shifted half a width off the face (IoU 1/3),
 // 2 on the patch, 3 background, 4 slightly off the face (IoU 0.68).
@@ -24,6 +24,18 @@ test('anchor-to-box IoU matches hand computation', () => {
   assert.ok(Math.abs(iou[1]! - 50 / 150) < 1e-6);
   assert.ok(Math.abs(iou[4]! - 81 / 119) < 1e-6);
   assert.deepEqual(Array.from(box), [0, 0, -1, -1, 0]);
+});
+
+test('a box counts as covered when one of the given anchors overlaps it by IoU above the threshold', () => {
+  const second = { x: 200, y: 200, w: 10, h: 10 };
+  const empty = { x: 50, y: 50, w: 0, h: 10 };
+  // Anchor 1 alone: IoU 1/3 with the face, above 0.3 but not 0.4; anchor 3 sits exactly on the second box.
+  assert.equal(countBoxesWithAnchor(anchors, [1], [face, second, empty], 0.3), 1);
+  assert.equal(countBoxesWithAnchor(anchors, [1], [face, second, empty], 0.4), 0);
+  assert.equal(countBoxesWithAnchor(anchors, [1, 3], [face, second, empty], 0.3), 2);
+  // Several anchors on one face count it once; no anchor covers nothing.
+  assert.equal(countBoxesWithAnchor(anchors, [0, 1, 4], [face], 0.3), 1);
+  assert.equal(countBoxesWithAnchor(anchors, [], [face, second], 0.3), 0);
 });
 
 test('Patch-IoU keeps anchors with IoU(anchor, face) > 0.6 whatever their score', () => {
