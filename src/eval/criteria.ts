@@ -2,7 +2,7 @@
 // criterion 1 asks that true faces fall below delta; criterion 2 that the patch itself is not
 // detected above delta.
 import { SUBSET_NAMES } from '../data/types.js';
-import { WIDER_IOU_THRESHOLD, widerBoxIoU } from './widerIoU.js';
+import { WIDER_IOU_THRESHOLD, widerArea, widerBoxIoU, widerIntersection } from './widerIoU.js';
 import type { BySubset, AttackCriteria, EvaluationImage, OperatingPoint } from './types.js';
 import type { Box } from '../util/geometry.js';
 
@@ -11,10 +11,7 @@ export const WITHIN_PATCH_FRACTION = 0.5;
 
 /** Fraction of `inner`'s area inside `outer`, both corners counted as pixels (as widerBoxIoU does). */
 export function fractionInside(inner: Box, outer: Box): number {
-  const iw = Math.min(inner.x + inner.w, outer.x + outer.w) - Math.max(inner.x, outer.x) + 1;
-  const ih = Math.min(inner.y + inner.h, outer.y + outer.h) - Math.max(inner.y, outer.y) + 1;
-  if (iw <= 0 || ih <= 0) return 0;
-  return (iw * ih) / ((inner.w + 1) * (inner.h + 1));
+  return widerIntersection(inner, outer) / widerArea(inner);
 }
 
 /**

@@ -4,17 +4,22 @@
 // at the 0.5 threshold for small faces, so the evaluation uses this one everywhere.
 import type { Box } from '../util/geometry.js';
 
+/** Intersection of two boxes in the official convention (both corners are pixels); 0 when apart. */
+export function widerIntersection(a: Box, b: Box): number {
+  const iw = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) + 1;
+  const ih = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) + 1;
+  return iw <= 0 || ih <= 0 ? 0 : iw * ih;
+}
+
+/** A box's area in the official convention, from its corners as the official code computes it (floating point then agrees with it exactly). */
+export function widerArea(a: Box): number {
+  return (a.x + a.w - a.x + 1) * (a.y + a.h - a.y + 1);
+}
+
 export function widerBoxIoU(a: Box, b: Box): number {
-  const ax2 = a.x + a.w;
-  const ay2 = a.y + a.h;
-  const bx2 = b.x + b.w;
-  const by2 = b.y + b.h;
-  const iw = Math.min(ax2, bx2) - Math.max(a.x, b.x) + 1;
-  const ih = Math.min(ay2, by2) - Math.max(a.y, b.y) + 1;
-  if (iw <= 0 || ih <= 0) return 0;
-  const intersection = iw * ih;
-  // Areas from the corners, as the official code does (floating point then agrees with it exactly).
-  const union = (ax2 - a.x + 1) * (ay2 - a.y + 1) + (bx2 - b.x + 1) * (by2 - b.y + 1) - intersection;
+  const intersection = widerIntersection(a, b);
+  if (intersection === 0) return 0;
+  const union = widerArea(a) + widerArea(b) - intersection;
   return union > 0 ? intersection / union : 0;
 }
 

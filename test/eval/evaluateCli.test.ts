@@ -54,7 +54,7 @@ test('the ground truth as detections scores precision, recall and AP 1 on every 
   // Every score is 1 >= t for all t in [0, 1]: F_beta is 1 everywhere, and so is its area.
   assert.deepEqual(doc.afbeta, { '0.001': 1, '0.01': 1, '0.1': 1, '0.5': 1 });
   assert.deepEqual(doc.criteria.criterion1.facesDetected, { easy: 715, medium: 1460, hard: 4100, all: 5130 });
-  assert.deepEqual(doc.criteria.criterion2, { detections: 0, patches: 0, patchesDetected: 0 });
+  assert.deepEqual(doc.criteria.criterion2, { detections: 0, patches: 0, patchesDetected: 0, detectionsWithinPatches: 0 });
   assert.equal(doc.delta, 0.99);
   assert.equal(doc.detections.missingFiles, 0);
   assert.equal(doc.provenance.tool, 'facepatch');
