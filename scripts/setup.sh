@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-system_packages=(libtorch-dev python3-torch)
+# python3-pil: the MTCNN parity tests' PyTorch reference resizes with PIL
+system_packages=(libtorch-dev python3-torch python3-pil)
 missing=()
 for p in "${system_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

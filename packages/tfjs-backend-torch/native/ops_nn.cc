@@ -140,11 +140,19 @@ TORCH_OP(conv2dBackpropFilter) {
   const bool depthwise = a.flag(6), nhwc = a.flag(7);
   at::Tensor input = nhwc ? toNchw(x) : x;
   at::Tensor grad = nhwc ? toNchw(dy) : dy;
+  // The extent of the padded input the convolution reads: a stride that does not divide it
+  // leaves trailing rows/columns unused.
+  const int64_t usedH = (grad.size(2) - 1) * w.strides[0] + (filterShape[0] - 1) * w.dilations[0] + 1;
+  const int64_t usedW = (grad.size(3) - 1) * w.strides[1] + (filterShape[1] - 1) * w.dilations[1] + 1;
+  const bool unusedRealInput = usedH - w.pads[0] < input.size(2) || usedW - w.pads[2] < input.size(3);
   std::vector<int64_t> padding{0, 0};
-  if (w.symmetric()) {
+  if (w.symmetric() && !unusedRealInput) {
     padding = w.symmetricPadding();
   } else {
-    input = at::constant_pad_nd(input, w.torchPadOrder(), 0);
+    // ATen 1.13's CPU weight gradient (1x1 filter, stride > 1, channels_last) writes past its
+    // buffers when input rows go unused (heap corruption, reproduced in PyTorch itself), so the
+    // input is padded explicitly and cut to the extent actually read.
+    input = at::constant_pad_nd(input, w.torchPadOrder(), 0).narrow(2, 0, usedH).narrow(3, 0, usedW);
   }
   const int64_t inChannels = input.size(1);
   const int64_t groups = depthwise ? inChannels : 1;
