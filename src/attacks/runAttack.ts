@@ -25,7 +25,7 @@ import { selectionRegistry } from './selection/registry.js';
 import { imageGradient } from './step.js';
 import { DEFAULT_SAMPLE_WEIGHTING, sampleWeightingRegistry } from './sampleWeighting.js';
 import type { TrainingItem } from './trainingSet.js';
-import { ScaledImageCache, scaleBoxes } from '../data/images/scaledImage.js';
+import { defaultImageCacheBytes, ScaledImageCache, scaleBoxes } from '../data/images/scaledImage.js';
 
 export interface AttackConfig {
   detector: string;
@@ -47,6 +47,12 @@ export interface AttackConfig {
   seed: number;
   /** Longer image side during optimisation (images are shrunk, never enlarged). */
   maxSide: number;
+  /**
+   * Longer sides to draw from, one per image and epoch, instead of maxSide (beyond the paper: an
+   * expectation over the image's scale, since the patch is evaluated at the photos' original
+   * scale). Absent or [] = maxSide for every image (also runs saved before it existed).
+   */
+  imageSides?: number[];
   selection: SelectionParams;
   /** How selected samples are averaged (sampleWeighting.ts): 'sample' (the paper) or 'face'. Absent in runs saved before it existed: 'sample'. */
   sampleWeighting?: string;
@@ -124,6 +130,7 @@ function resumeSettings(config: AttackConfig): Omit<AttackConfig, 'epochs' | 'sn
     ...rest,
     lrDecayEpochs: rest.lrDecayEpochs ?? [],
     sampleWeighting: rest.sampleWeighting ?? DEFAULT_SAMPLE_WEIGHTING,
+    imageSides: rest.imageSides ?? [],
     selection: { ...rest.selection, patchOverlap: rest.selection.patchOverlap ?? 'iou' },
   };
 }
@@ -171,7 +178,10 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     if (config.snapshotEpochs.includes(0)) await savePatch(join(outDir, 'snapshots', 'epoch-000'), patch);
   }
   const resumedFrom = epochsDone;
-  const images = new ScaledImageCache(config.maxSide, options.imageCacheBytes);
+  const sides = config.imageSides?.length ? config.imageSides : [config.maxSide];
+  // One cache per side, sharing the memory budget.
+  const budget = Math.floor((options.imageCacheBytes ?? defaultImageCacheBytes()) / sides.length);
+  const caches = new Map(sides.map((side) => [side, new ScaledImageCache(side, budget)]));
   const metadata = () => ({ provenance: options.provenance, config, epochsDone, history });
 
   while (epochsDone < config.epochs) {
@@ -180,6 +190,9 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     const started = Date.now();
     const lr = epochLearningRate(config, epoch);
     const order = rng.shuffle(items.map((_, i) => i));
+    // Drawn only with several sides, so single-scale runs keep their generator sequence.
+    const drawnSides = order.map(() => (sides.length > 1 ? (sides[rng.int(sides.length)] as number) : (sides[0] as number)));
+    const cacheAt = (position: number) => caches.get(drawnSides[position] as number) as ScaledImageCache;
     const record: EpochRecord = { epoch, lr, loss: 0, samples: 0, imagesWithSamples: 0, images: 0, faces: 0, facesWithPatch: 0, facesWithSamples: 0, seconds: 0 };
     let lossSum = 0;
     let weightSum = 0;
@@ -189,10 +202,10 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       let batchWeight = 0;
       for (const [k, index] of batchIndices.entries()) {
         const item = items[index] as TrainingItem;
-        const loading = images.load(item.path);
+        const loading = cacheAt(start + k).load(item.path);
         // The next image decodes while this one's gradient is computed (the first epoch decodes all).
         const nextIndex = order[start + k + 1];
-        if (nextIndex !== undefined) images.prefetch((items[nextIndex] as TrainingItem).path);
+        if (nextIndex !== undefined) cacheAt(start + k + 1).prefetch((items[nextIndex] as TrainingItem).path);
         const { image, scale } = await loading;
         const faces = scaleBoxes(item.faces, scale);
         const placements = placePatches(faces, { alpha: config.alpha, location: config.location, scale: config.scale });

@@ -99,3 +99,25 @@ test('the learning rate drops x0.1 after each decay epoch', () => {
   assert.deepEqual([1, 60, 61, 80, 81, 100].map((e) => +epochLearningRate(schedule, e).toExponential(6)), [0.01, 0.01, 0.001, 0.001, 0.0001, 0.0001]);
   assert.equal(epochLearningRate({ lr: 0.5, lrDecayEpochs: [] }, 99), 0.5);
 });
+
+test('--image-sides draws each image\'s scale per epoch from the list, resumes bit for bit, and one side is the plain run', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-attack-sides-'));
+  const items = await makeItems(dir);
+  const toy = createToyDetector();
+  const widths = new Set<number>();
+  const detector = { ...toy, forwardRaw: (images: Parameters<typeof toy.forwardRaw>[0]) => (widths.add(images.shape[2]), toy.forwardRaw(images)) };
+  const multi = { ...config, imageSides: [24, 48] };
+  const full = await runAttack({ config: multi, detector, items, outDir: join(dir, 'full') });
+  // The 48x32 images at a longer side of 24 (halved) and 48 (as they are); both are drawn in 4 epochs of 3 images.
+  assert.deepEqual([...widths].sort((a, b) => a - b), [24, 48]);
+  await runAttack({ config: multi, detector, items, outDir: join(dir, 'resumed'), stopAfterEpochs: 2 });
+  const resumed = await runAttack({ config: multi, detector, items, outDir: join(dir, 'resumed'), resume: true });
+  assert.deepEqual(Array.from(resumed.patch.values), Array.from(full.patch.values));
+  await assert.rejects(runAttack({ config, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ.*imageSides/);
+  // A single side draws nothing from the generator: the same patch as --max-side alone.
+  widths.clear();
+  const single = await runAttack({ config: { ...config, imageSides: [640] }, detector, items, outDir: join(dir, 'single') });
+  const plain = await runAttack({ config, detector, items, outDir: join(dir, 'plain') });
+  assert.deepEqual([...widths], [48]);
+  assert.deepEqual(Array.from(single.patch.values), Array.from(plain.patch.values));
+});

@@ -38,6 +38,7 @@ interface AttackFlags extends DetectorFlags, PlacementFlags {
   seed: number;
   resume?: boolean;
   maxSide: number;
+  imageSides?: number[];
   patchSize: number;
   snapshots: number[];
   delta: number;
@@ -61,6 +62,10 @@ function parseEpochList(value: string): number[] {
   return value.split(',').map((part) => parseNonNegativeInt(part.trim()));
 }
 
+function parseSideList(value: string): number[] {
+  return value.split(',').map((part) => parsePositiveInt(part.trim()));
+}
+
 export function register(program: Command): void {
   const command = program
     .command('attack')
@@ -79,6 +84,7 @@ export function register(program: Command): void {
     .option('--init <spec>', 'initial patch: noise, gray, constant:R,G,B, #rrggbb, an image file or a patch.json', 'noise')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--max-side <px>', 'longer image side during optimisation (images are shrunk, never enlarged; 0 = original)', parseNonNegativeInt, 640)
+    .option('--image-sides <px,...>', 'draw each image\'s longer side from these, per image and epoch, instead of --max-side (beyond the paper: the patch also meets the scales it is evaluated at), e.g. 640,832,1024', parseSideList)
     .option('--patch-size <px>', 'patch side in texels', parsePositiveInt, DEFAULT_PATCH_SIZE)
     .option('--snapshots <epochs>', 'epochs whose patch is kept in snapshots/ (0 = initial)', parseEpochList, DEFAULT_SNAPSHOT_EPOCHS)
     .option('--delta <score>', 'photo-folder mode: faces are clean detections scoring at least this', parseFraction, 0.99)
@@ -133,6 +139,7 @@ export function register(program: Command): void {
       mask: placement.mask,
       seed: flags.seed,
       maxSide: flags.maxSide,
+      imageSides: flags.imageSides,
       selection: {
         scoreThreshold: flags.scoreThreshold,
         iouThreshold: flags.iouThreshold,
