@@ -11,11 +11,14 @@
 # small faces pull on the patch as much as large ones; its runs and reports carry a "face-" prefix.
 # PATCH_OVERLAP=anchor-inside measures lambda2 as the fraction of the anchor on the patch
 # (--patch-overlap, beyond the paper); its runs and reports carry an "inside-" prefix.
+# IMAGE_SIDES=640,832,1024 draws each image's longer side per epoch from the list (--image-sides,
+# beyond the paper) instead of 640; its runs and reports carry a "sides-" prefix.
 # TAG names a series (runs/rf-tm-<TAG><weighting->seedN, reports <TAG>...): a new series starts
 # fresh instead of resuming an older run of the same seed.
 #   SEEDS="1 2" bash experiments/retinaface-time-matched-seeds.sh
 #   TAG=s6- WEIGHTING=face EPOCHS=23 SEEDS="0 1 2" bash experiments/retinaface-time-matched-seeds.sh
 #   TAG=s7- WEIGHTING=face PATCH_OVERLAP=anchor-inside EPOCHS=18 SEEDS="4 0 1" bash experiments/retinaface-time-matched-seeds.sh
+#   TAG=s9- WEIGHTING=face IMAGE_SIDES=640,832,1024 EPOCHS=18 SEEDS="0 1 2 3 4" bash experiments/retinaface-time-matched-seeds.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND="${BACKEND:-torch}"
@@ -25,9 +28,11 @@ EPOCHS="${EPOCHS:-14}"
 FIRST_SNAPSHOT="${FIRST_SNAPSHOT:-10}"
 BUDGET="${BUDGET:-1080}"
 PATCH_OVERLAP="${PATCH_OVERLAP:-iou}"
+IMAGE_SIDES="${IMAGE_SIDES:-}"
 TAG="${TAG:-}"
 PREFIX="$TAG"; [ "$WEIGHTING" = sample ] || PREFIX="$TAG$WEIGHTING-"
 [ "$PATCH_OVERLAP" = iou ] || PREFIX="${PREFIX}inside-"
+SCALE=(--max-side 640); [ -z "$IMAGE_SIDES" ] || { SCALE=(--image-sides "$IMAGE_SIDES"); PREFIX="${PREFIX}sides-"; }
 DETECTOR=retinaface-mobilenet0.25
 REPORT=reports/$DETECTOR/time-matched-seeds
 SNAPSHOTS=$(seq -s, "$FIRST_SNAPSHOT" "$EPOCHS")
@@ -36,7 +41,7 @@ for SEED in $SEEDS; do
   OUT=runs/rf-tm-${PREFIX}seed$SEED
   RESUME=(); [ -f "$OUT/checkpoint.json" ] && RESUME=(--resume)
   node bin/facepatch.js attack --detector $DETECTOR --backend "$BACKEND" --method combination --split train \
-    --epochs "$EPOCHS" --lr 0.01 --max-side 640 --seed "$SEED" --sample-weighting "$WEIGHTING" --patch-overlap "$PATCH_OVERLAP" --snapshots "$SNAPSHOTS" --out "$OUT" "${RESUME[@]}"
+    --epochs "$EPOCHS" --lr 0.01 "${SCALE[@]}" --seed "$SEED" --sample-weighting "$WEIGHTING" --patch-overlap "$PATCH_OVERLAP" --snapshots "$SNAPSHOTS" --out "$OUT" "${RESUME[@]}"
   cp "$OUT/history.csv" "$REPORT/history-${PREFIX}seed$SEED.csv"
   # the last epoch within the budget, then the next one (if the run has it)
   IN_BUDGET=$(awk -F, -v budget="$BUDGET" 'NR > 1 { total += $NF; if (total <= budget) last = $1 } END { print last + 0 }' "$OUT/history.csv")
