@@ -58,13 +58,12 @@ interface AttackFlags extends DetectorFlags, PlacementFlags {
   imageCacheMb?: number;
 }
 
-function parseEpochList(value: string): number[] {
-  return value.split(',').map((part) => parseNonNegativeInt(part.trim()));
+/** A parser of a comma-separated list whose items each go through parseItem. */
+function commaList(parseItem: (value: string) => number): (value: string) => number[] {
+  return (value) => value.split(',').map((part) => parseItem(part.trim()));
 }
-
-function parseSideList(value: string): number[] {
-  return value.split(',').map((part) => parsePositiveInt(part.trim()));
-}
+const parseEpochList = commaList(parseNonNegativeInt);
+const parseSideList = commaList(parsePositiveInt);
 
 export function register(program: Command): void {
   const command = program
