@@ -7,11 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source experiments/lib/reduced-schedule.sh
-BACKEND="${BACKEND:-torch}"
-SEEDS="${SEEDS:-0 1}"
 SIDES="${SIDES:-640,832,1024}"
-IMAGES="${IMAGES:-300}"
-EPOCHS="${EPOCHS:-5}"
 for SEED in $SEEDS; do
   NAME=sides-${SIDES//,/-}-seed$SEED
   reduced_schedule_arm reports/retinaface-mobilenet0.25/image-sides-paired "$NAME" \

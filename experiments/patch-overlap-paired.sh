@@ -6,10 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source experiments/lib/reduced-schedule.sh
-BACKEND="${BACKEND:-torch}"
-SEEDS="${SEEDS:-0 1}"
-IMAGES="${IMAGES:-300}"
-EPOCHS="${EPOCHS:-5}"
 for SEED in $SEEDS; do
   for OVERLAP in iou anchor-inside; do
     reduced_schedule_arm reports/retinaface-mobilenet0.25/patch-overlap-paired "$OVERLAP-seed$SEED" \

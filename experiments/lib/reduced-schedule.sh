@@ -2,7 +2,12 @@
 # reduced schedule (the first IMAGES train images, EPOCHS epochs, lr 0.01, per-face weighting), then
 # its final patch evaluated on val at the original scale, delta 0.99.
 # Resumable: a killed attack continues from its checkpoint, a written report is kept.
-# Reads BACKEND, IMAGES, EPOCHS; usage: reduced_schedule_arm <report-dir> <name> <run-dir> <attack flags...>
+# BACKEND, SEEDS, IMAGES and EPOCHS come from the environment, with these defaults.
+# Usage: reduced_schedule_arm <report-dir> <name> <run-dir> <attack flags...> (SEED set by the caller's loop)
+BACKEND="${BACKEND:-torch}"
+SEEDS="${SEEDS:-0 1}"
+IMAGES="${IMAGES:-300}"
+EPOCHS="${EPOCHS:-5}"
 reduced_schedule_arm() {
   local report=$1 name=$2 out=$3; shift 3
   [ -f "$report/$name.json" ] && return 0
