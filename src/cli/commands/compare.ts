@@ -103,6 +103,6 @@ export function register(program: Command): void {
     });
     progress?.stop();
     detector.dispose();
-    emit(cmd, { out: flags.out, rows: rows.map((r) => ({ label: r.label, precision: r.result.precision, recall: r.result.recall, ap: r.result.ap, afbeta: r.result.afbeta, criteria: r.result.criteria })), provenance }, () => compareMarkdown(rows, detector.name, flags.delta));
+    emit(cmd, { out: flags.out, rows: rows.map((r) => ({ label: r.label, precision: r.result.precision, recall: r.result.recall, atDelta: r.result.atDelta, ap: r.result.ap, afbeta: r.result.afbeta, criteria: r.result.criteria })), provenance }, () => compareMarkdown(rows, detector.name, flags.delta));
   });
 }
