@@ -7,6 +7,9 @@
 # seconds (history.csv) fit in BUDGET (the reference's 18 minutes = 1080 s), and, for the record,
 # the epoch after it.
 # Run it on an otherwise idle machine if the wall times in the logs are to mean anything.
+# On a slower machine scale BUDGET by how much slower it runs the same work: session 9 ran seed 4's
+# first 640 px epoch (--epochs 1, the flags below, WEIGHTING=face) in 293 s against session 6's 100 s
+# (history-s6-face-seed4.csv), so BUDGET=3160 stood for the reference's 1,080 s.
 # WEIGHTING=face averages the loss per face instead of per sample (--sample-weighting face), so
 # small faces pull on the patch as much as large ones; its runs and reports carry a "face-" prefix.
 # PATCH_OVERLAP=anchor-inside measures lambda2 as the fraction of the anchor on the patch
@@ -18,7 +21,8 @@
 #   SEEDS="1 2" bash experiments/retinaface-time-matched-seeds.sh
 #   TAG=s6- WEIGHTING=face EPOCHS=23 SEEDS="0 1 2" bash experiments/retinaface-time-matched-seeds.sh
 #   TAG=s7- WEIGHTING=face PATCH_OVERLAP=anchor-inside EPOCHS=18 SEEDS="4 0 1" bash experiments/retinaface-time-matched-seeds.sh
-#   TAG=s9- WEIGHTING=face IMAGE_SIDES=640,832,1024 EPOCHS=18 SEEDS="0 1 2 3 4" bash experiments/retinaface-time-matched-seeds.sh
+#   TAG=s9- WEIGHTING=face IMAGE_SIDES=640,832,1024 EPOCHS=9 FIRST_SNAPSHOT=6 BUDGET=3160 SEEDS=4 bash experiments/retinaface-time-matched-seeds.sh
+#   (and the same with PATCH_OVERLAP=anchor-inside)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND="${BACKEND:-torch}"
