@@ -68,9 +68,9 @@ const pct = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(1));
 
 /**
  * Proposals at or above delta on 'all' (detections not matched to an ignored face) and how many
- * of them recalled no face (proposals - recalled: the false positives behind precision). Once an attack leaves few faces, precision
- * swings with one or two such detections (with 70 faces left, each costs 1.4 points), so the
- * tables print the count beside the ratio.
+ * of them recalled no face (proposals - recalled: the false positives behind precision). Once an
+ * attack leaves few faces, precision swings with one or two such detections (with 70 faces left,
+ * each costs 1.4 points), so the tables print the count beside the ratio.
  */
 export function proposalsWithoutFace(result: EvaluationResult): { proposals: number; withoutFace: number } {
   const { proposals, recalled } = result.atDelta.all;
@@ -84,9 +84,10 @@ export function compareMarkdown(rows: readonly CompareRow[], detector: string, d
     '',
     `| setting | ${SUBSETS.map((s) => `${s} P / R`).join(' | ')} | AP all | ${betas.map((b) => `AF(${b})`).join(' | ')} | proposals ≥ delta, all / recalling no face | patches detected | smaller detections within patches |`,
     `|---|${SUBSETS.map(() => '---').join('|')}|---|${betas.map(() => '---').join('|')}|---|---|---|`,
-    ...rows.map(({ label, result: r }) =>
-      `| ${label} | ${SUBSETS.map((s) => `${pct(r.precision[s])} / ${pct(r.recall[s])}`).join(' | ')} | ${pct(r.ap.all)} | ${betas.map((b) => (r.afbeta[String(b)] ?? null) === null ? 'n/a' : (r.afbeta[String(b)] as number).toFixed(3)).join(' | ')} | ${proposalsWithoutFace(r).proposals} / ${proposalsWithoutFace(r).withoutFace} | ${r.criteria.criterion2.patchesDetected} / ${r.criteria.criterion2.patches} | ${r.criteria.criterion2.detectionsWithinPatches ?? 'n/a'} |`,
-    ),
+    ...rows.map(({ label, result: r }) => {
+      const { proposals, withoutFace } = proposalsWithoutFace(r);
+      return `| ${label} | ${SUBSETS.map((s) => `${pct(r.precision[s])} / ${pct(r.recall[s])}`).join(' | ')} | ${pct(r.ap.all)} | ${betas.map((b) => (r.afbeta[String(b)] ?? null) === null ? 'n/a' : (r.afbeta[String(b)] as number).toFixed(3)).join(' | ')} | ${proposals} / ${withoutFace} | ${r.criteria.criterion2.patchesDetected} / ${r.criteria.criterion2.patches} | ${r.criteria.criterion2.detectionsWithinPatches ?? 'n/a'} |`;
+    }),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -94,9 +95,10 @@ export function compareMarkdown(rows: readonly CompareRow[], detector: string, d
 export function compareCsv(rows: readonly CompareRow[]): string {
   const betas = rows[0]?.result.betas ?? [];
   const header = ['setting', ...SUBSETS.flatMap((s) => [`precision_${s}`, `recall_${s}`, `ap_${s}`]), ...betas.map((b) => `afbeta_${b}`), 'patches', 'patches_detected', 'faces_detected_all', 'detections_within_patches', 'proposals_all', 'proposals_without_face_all'];
-  const body = rows.map(({ label, result: r }) =>
-    [JSON.stringify(label), ...SUBSETS.flatMap((s) => [r.precision[s], r.recall[s], r.ap[s]]), ...betas.map((b) => r.afbeta[String(b)]), r.criteria.criterion2.patches, r.criteria.criterion2.patchesDetected, r.criteria.criterion1.facesDetected.all, r.criteria.criterion2.detectionsWithinPatches ?? '', proposalsWithoutFace(r).proposals, proposalsWithoutFace(r).withoutFace].join(','),
-  );
+  const body = rows.map(({ label, result: r }) => {
+    const { proposals, withoutFace } = proposalsWithoutFace(r);
+    return [JSON.stringify(label), ...SUBSETS.flatMap((s) => [r.precision[s], r.recall[s], r.ap[s]]), ...betas.map((b) => r.afbeta[String(b)]), r.criteria.criterion2.patches, r.criteria.criterion2.patchesDetected, r.criteria.criterion1.facesDetected.all, r.criteria.criterion2.detectionsWithinPatches ?? '', proposals, withoutFace].join(',');
+  });
   return `${[header.join(','), ...body].join('\n')}\n`;
 }
 
