@@ -12,6 +12,8 @@
 # (history-s6-face-seed4.csv), so BUDGET=3160 stood for the reference's 1,080 s.
 # WEIGHTING=face averages the loss per face instead of per sample (--sample-weighting face), so
 # small faces pull on the patch as much as large ones; its runs and reports carry a "face-" prefix.
+# WEIGHTING=face-patch does the same but gives the anchors mostly inside a patch the patch's own unit
+# instead of a share of the face's ("face-patch-" prefix).
 # PATCH_OVERLAP=anchor-inside measures lambda2 as the fraction of the anchor on the patch
 # (--patch-overlap, beyond the paper); its runs and reports carry an "inside-" prefix.
 # IMAGE_SIDES=640,832,1024 draws each image's longer side per epoch from the list (--image-sides,
@@ -23,6 +25,7 @@
 #   TAG=s7- WEIGHTING=face PATCH_OVERLAP=anchor-inside EPOCHS=18 SEEDS="4 0 1" bash experiments/retinaface-time-matched-seeds.sh
 #   TAG=s9- WEIGHTING=face IMAGE_SIDES=640,832,1024 EPOCHS=9 FIRST_SNAPSHOT=6 BUDGET=3160 SEEDS=4 bash experiments/retinaface-time-matched-seeds.sh
 #   (and the same with PATCH_OVERLAP=anchor-inside)
+#   TAG=s10- WEIGHTING=face-patch PATCH_OVERLAP=anchor-inside IMAGE_SIDES=640,832,1024 EPOCHS=9 FIRST_SNAPSHOT=7 BUDGET=3160 SEEDS=4 bash experiments/retinaface-time-matched-seeds.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND="${BACKEND:-torch}"

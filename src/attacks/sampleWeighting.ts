@@ -2,7 +2,10 @@
 // (L = (1/N) sum log S_i), so a large face, covered by dozens of anchors at several scales, pulls
 // the patch far harder than a small face with one or two: the patch learns to hide large faces
 // first. `face` weighting gives every face (and every patch) the same total weight instead, so
-// small faces count as much as large ones; samples on neither keep weight 1 each.
+// small faces count as much as large ones; samples on neither keep weight 1 each. `face-patch`
+// also keeps a patch's own small anchors (the faces a patch may draw inside itself, which
+// `--patch-overlap anchor-inside` selects) out of the group of the face under the patch, where
+// they would take most of that face's unit of weight.
 import { gatherAnchors, matchAnchorsToBoxes } from './anchorOverlap.js';
 import type { SelectionInput } from './selection/types.js';
 import { Registry } from '../util/registry.js';
@@ -37,9 +40,35 @@ export const perFaceWeighting: SampleWeighting = {
       if ((onPatch.box[j] as number) >= 0) return `p${onPatch.box[j]}`;
       return undefined;
     });
-    const groupSizes = new Map<string, number>();
-    for (const g of group) if (g !== undefined) groupSizes.set(g, (groupSizes.get(g) ?? 0) + 1);
-    return Float32Array.from(group, (g) => (g === undefined ? 1 : 1 / (groupSizes.get(g) as number)));
+    return weightsOfGroups(group);
+  },
+};
+
+/** Each group's samples share a total weight of 1; a sample in no group (undefined) weighs 1. */
+function weightsOfGroups(group: readonly (string | undefined)[]): Float32Array {
+  const groupSizes = new Map<string, number>();
+  for (const g of group) if (g !== undefined) groupSizes.set(g, (groupSizes.get(g) ?? 0) + 1);
+  return Float32Array.from(group, (g) => (g === undefined ? 1 : 1 / (groupSizes.get(g) as number)));
+}
+
+/** An anchor with more than this fraction of its area on a patch counts as the patch's, not its face's. */
+export const MOSTLY_INSIDE_PATCH = 0.5;
+
+export const perFaceAndPatchWeighting: SampleWeighting = {
+  name: 'face-patch',
+  description: `as face, but a sample with more than ${MOSTLY_INSIDE_PATCH} of its anchor on a patch belongs to that patch, not to the face under it`,
+  weights({ anchors, faces, patches }, selected) {
+    const selectedAnchors = gatherAnchors(anchors, selected);
+    const insidePatch = matchAnchorsToBoxes(selectedAnchors, patches, 'anchor-inside');
+    const onFace = matchAnchorsToBoxes(selectedAnchors, faces);
+    const onPatch = matchAnchorsToBoxes(selectedAnchors, patches);
+    const group = Array.from(selected, (_, j) => {
+      if ((insidePatch.iou[j] as number) > MOSTLY_INSIDE_PATCH) return `p${insidePatch.box[j]}`;
+      if ((onFace.box[j] as number) >= 0) return `f${onFace.box[j]}`;
+      if ((onPatch.box[j] as number) >= 0) return `p${onPatch.box[j]}`;
+      return undefined;
+    });
+    return weightsOfGroups(group);
   },
 };
 
@@ -48,4 +77,4 @@ export const DEFAULT_SAMPLE_WEIGHTING = perSampleWeighting.name;
 
 /** `--sample-weighting` choices by name. */
 export const sampleWeightingRegistry = new Registry<SampleWeighting>('sample weighting');
-for (const weighting of [perSampleWeighting, perFaceWeighting]) sampleWeightingRegistry.register(weighting.name, weighting);
+for (const weighting of [perSampleWeighting, perFaceWeighting, perFaceAndPatchWeighting]) sampleWeightingRegistry.register(weighting.name, weighting);

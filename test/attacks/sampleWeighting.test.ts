@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { perFaceWeighting, perSampleWeighting, sampleWeightingRegistry } from '../../src/attacks/sampleWeighting.js';
+import { perFaceAndPatchWeighting, perFaceWeighting, perSampleWeighting, sampleWeightingRegistry } from '../../src/attacks/sampleWeighting.js';
 
 // Anchors as x1, y1, x2, y2: three on a large face, one on a small face, one on the small face's
 // patch only (above the face), one on nothing.
@@ -31,7 +31,23 @@ test('per-face weighting splits one unit of weight among the samples of each fac
   assert.deepEqual([...two], [0.5, 0.5, 1]);
 });
 
-test('the registry lists both weightings and names the valid ones for an unknown name', () => {
-  assert.deepEqual(sampleWeightingRegistry.names(), ['face', 'sample']);
-  assert.throws(() => sampleWeightingRegistry.get('pixel'), /face.*sample/);
+test('face-patch weighting gives the anchors mostly inside a patch their own unit instead of its face\'s', () => {
+  // A small anchor wholly inside the large face's patch (a face the patch might draw), selected
+  // beside the large face's three anchors.
+  const drawn = { ...input, anchors: Float32Array.from([...anchors, 12, 2, 20, 10]) };
+  const withDrawn = Int32Array.from([0, 1, 2, 3, 4, 5, 7]);
+  // Per face, the drawn anchor joins the face under the patch and takes a quarter of its unit.
+  const perFace = perFaceWeighting.weights(drawn, withDrawn);
+  [1 / 4, 1 / 4, 1 / 4, 1, 1, 1, 1 / 4].forEach((e, i) => assert.ok(Math.abs((perFace[i] as number) - e) < 1e-6, `face, sample ${i}: ${perFace[i]} vs ${e}`));
+  // Face-patch: the face keeps its unit for its own three anchors (anchor 2 has 400/900 < 0.5 of
+  // itself on the patch, so it stays the face's) and the drawn anchor forms the patch's unit.
+  const apart = perFaceAndPatchWeighting.weights(drawn, withDrawn);
+  [1 / 3, 1 / 3, 1 / 3, 1, 1, 1, 1].forEach((e, i) => assert.ok(Math.abs((apart[i] as number) - e) < 1e-6, `face-patch, sample ${i}: ${apart[i]} vs ${e}`));
+  // Without such anchors the two weightings agree.
+  assert.deepEqual([...perFaceAndPatchWeighting.weights(input, selected)], [...perFaceWeighting.weights(input, selected)]);
+});
+
+test('the registry lists the weightings and names the valid ones for an unknown name', () => {
+  assert.deepEqual(sampleWeightingRegistry.names(), ['face', 'face-patch', 'sample']);
+  assert.throws(() => sampleWeightingRegistry.get('pixel'), /face.*face-patch.*sample/);
 });

@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .addOption(new Option('--patch-overlap <measure>', "Patch-Combination lambda2's overlap of an anchor with a patch: iou (the paper) or anchor-inside = the fraction of the anchor on the patch, which also suppresses small faces drawn inside the patch").choices([...OVERLAP_MEASURES]).default(DEFAULT_SELECTION_PARAMS.patchOverlap))
     .option('--gamma <g>', 'Patch-Score-Focal gamma', parseNumber, DEFAULT_SELECTION_PARAMS.gamma)
     .option('--focal-literal', 'Patch-Score-Focal: differentiate the S^gamma weight too (eq. 2 taken literally)')
-    .addOption(new Option('--sample-weighting <name>', "how selected samples are averaged: sample = every sample weighs 1 (the paper's 1/N), face = every face's samples share one unit, so small faces count as much as large ones").choices(sampleWeightingRegistry.names()).default(DEFAULT_SAMPLE_WEIGHTING))
+    .addOption(new Option('--sample-weighting <name>', "how selected samples are averaged: sample = every sample weighs 1 (the paper's 1/N), face = every face's samples share one unit, so small faces count as much as large ones; face-patch = as face, but samples mostly inside a patch form the patch's own unit").choices(sampleWeightingRegistry.names()).default(DEFAULT_SAMPLE_WEIGHTING))
     .option('--eot-rotation <deg>', 'expectation over transformation: max rotation in degrees', parseNumber, 0)
     .option('--eot-brightness <b>', 'EOT: brightness shift range', parseNumber, 0)
     .option('--eot-contrast <c>', 'EOT: contrast factor range 1 +- c', parseNumber, 0)

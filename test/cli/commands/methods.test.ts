@@ -7,7 +7,7 @@ test('methods lists the four methods and the sample weightings, as JSON and as t
   assert.equal(r.status, 0, r.stderr);
   const document = JSON.parse(r.stdout);
   assert.deepEqual(document.methods.map((m: { name: string }) => m.name), ['combination', 'iou', 'score', 'score-focal']);
-  assert.deepEqual(document.sampleWeightings.map((w: { name: string }) => w.name), ['face', 'sample']);
+  assert.deepEqual(document.sampleWeightings.map((w: { name: string }) => w.name), ['face', 'face-patch', 'sample']);
   const human = runCli(['methods']);
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /Patch-Score-Focal/);
@@ -18,5 +18,5 @@ test('attack refuses an unknown sample weighting and names the valid ones', () =
   const r = runCli(['attack', '--out', '/tmp/never-written', '--sample-weighting', 'pixel']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /pixel/);
-  assert.match(r.stderr, /face, sample|"face", "sample"/);
+  assert.match(r.stderr, /face, face-patch, sample|"face", "face-patch", "sample"/);
 });
