@@ -26,6 +26,7 @@
 #   TAG=s9- WEIGHTING=face IMAGE_SIDES=640,832,1024 EPOCHS=9 FIRST_SNAPSHOT=6 BUDGET=3160 SEEDS=4 bash experiments/retinaface-time-matched-seeds.sh
 #   (and the same with PATCH_OVERLAP=anchor-inside)
 #   TAG=s10- WEIGHTING=face-patch PATCH_OVERLAP=anchor-inside IMAGE_SIDES=640,832,1024 EPOCHS=9 FIRST_SNAPSHOT=7 BUDGET=3160 SEEDS=4 bash experiments/retinaface-time-matched-seeds.sh
+#   TAG=s10- WEIGHTING=face-patch PATCH_OVERLAP=anchor-inside EPOCHS=17 FIRST_SNAPSHOT=14 BUDGET=3160 SEEDS=4 bash experiments/retinaface-time-matched-seeds.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND="${BACKEND:-torch}"
