@@ -29,19 +29,7 @@ export const perSampleWeighting: SampleWeighting = {
 export const perFaceWeighting: SampleWeighting = {
   name: 'face',
   description: 'the samples on one face (or one patch) share a total weight of 1, so small faces count as much as large ones',
-  weights({ anchors, faces, patches }, selected) {
-    const selectedAnchors = gatherAnchors(anchors, selected);
-    const onFace = matchAnchorsToBoxes(selectedAnchors, faces);
-    const onPatch = matchAnchorsToBoxes(selectedAnchors, patches);
-    // A sample belongs to the face it overlaps most, else to the patch it overlaps most, else to
-    // no group (weight 1). Patches sit on their faces, so most patch samples also find their face.
-    const group = Array.from(selected, (_, j) => {
-      if ((onFace.box[j] as number) >= 0) return `f${onFace.box[j]}`;
-      if ((onPatch.box[j] as number) >= 0) return `p${onPatch.box[j]}`;
-      return undefined;
-    });
-    return weightsOfGroups(group);
-  },
+  weights: (input, selected) => weightsOfGroups(faceOrPatchGroups(input, selected)),
 };
 
 /** Each group's samples share a total weight of 1; a sample in no group (undefined) weighs 1. */
@@ -57,20 +45,27 @@ export const MOSTLY_INSIDE_PATCH = 0.5;
 export const perFaceAndPatchWeighting: SampleWeighting = {
   name: 'face-patch',
   description: `as face, but a sample with more than ${MOSTLY_INSIDE_PATCH} of its anchor on a patch belongs to that patch, not to the face under it`,
-  weights({ anchors, faces, patches }, selected) {
-    const selectedAnchors = gatherAnchors(anchors, selected);
-    const insidePatch = matchAnchorsToBoxes(selectedAnchors, patches, 'anchor-inside');
-    const onFace = matchAnchorsToBoxes(selectedAnchors, faces);
-    const onPatch = matchAnchorsToBoxes(selectedAnchors, patches);
-    const group = Array.from(selected, (_, j) => {
-      if ((insidePatch.iou[j] as number) > MOSTLY_INSIDE_PATCH) return `p${insidePatch.box[j]}`;
-      if ((onFace.box[j] as number) >= 0) return `f${onFace.box[j]}`;
-      if ((onPatch.box[j] as number) >= 0) return `p${onPatch.box[j]}`;
-      return undefined;
-    });
-    return weightsOfGroups(group);
-  },
+  weights: (input, selected) => weightsOfGroups(faceOrPatchGroups(input, selected, MOSTLY_INSIDE_PATCH)),
 };
+
+/**
+ * The group of each selected sample: the face it overlaps most, else the patch it overlaps most,
+ * else none (undefined). Patches sit on their faces, so most patch samples also find their face.
+ * With `insidePatchAbove`, a sample with more than that fraction of its anchor on a patch goes to
+ * that patch first.
+ */
+function faceOrPatchGroups({ anchors, faces, patches }: SelectionInput, selected: Int32Array, insidePatchAbove?: number): (string | undefined)[] {
+  const selectedAnchors = gatherAnchors(anchors, selected);
+  const insidePatch = insidePatchAbove === undefined ? undefined : matchAnchorsToBoxes(selectedAnchors, patches, 'anchor-inside');
+  const onFace = matchAnchorsToBoxes(selectedAnchors, faces);
+  const onPatch = matchAnchorsToBoxes(selectedAnchors, patches);
+  return Array.from(selected, (_, j) => {
+    if (insidePatch && (insidePatch.iou[j] as number) > (insidePatchAbove as number)) return `p${insidePatch.box[j]}`;
+    if ((onFace.box[j] as number) >= 0) return `f${onFace.box[j]}`;
+    if ((onPatch.box[j] as number) >= 0) return `p${onPatch.box[j]}`;
+    return undefined;
+  });
+}
 
 /** The paper's weighting: the default, and what runs saved before the option existed used. */
 export const DEFAULT_SAMPLE_WEIGHTING = perSampleWeighting.name;
