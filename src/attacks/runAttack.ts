@@ -12,7 +12,7 @@ import { placePatches, placementBox } from '../patch/placement.js';
 import type { EotOptions } from '../patch/photometric.js';
 import { drawJitter, drawPhotometric, eotEnabled, NO_EOT } from '../patch/photometric.js';
 import type { Patch } from '../patch/patchFile.js';
-import { decodeValues, encodeValues, initPatch, savePatch } from '../patch/patchFile.js';
+import { decodeValues, encodeValues, initPatch, savedPatchLineage, savePatch } from '../patch/patchFile.js';
 import type { Provenance } from '../config/provenance.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite.js';
 import { FacepatchError, InputFileError } from '../util/errors.js';
@@ -94,6 +94,8 @@ interface Checkpoint {
   patch: string;
   history: EpochRecord[];
   trainingImages: number;
+  /** The metadata of the saved patch the run started from (see savedPatchLineage), if any. */
+  initialPatch?: Record<string, unknown>;
 }
 
 export interface AttackRunOptions {
@@ -147,6 +149,7 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
   let optimizer: PatchOptimizer;
   let history: EpochRecord[] = [];
   let epochsDone = 0;
+  let initialPatch: Record<string, unknown> | undefined;
 
   if (existsSync(checkpointPath)) {
     if (!options.resume) {
@@ -171,10 +174,12 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     optimizer = PatchOptimizer.restore(saved.optimizer);
     history = saved.history;
     epochsDone = saved.epochsDone;
+    initialPatch = saved.initialPatch;
   } else {
     rng = new SeededRandom(config.seed);
     patch = await initPatch(config.init, size, rng);
     optimizer = PatchOptimizer.create(config.optimizer, config.lr, patch.values.length);
+    initialPatch = savedPatchLineage(config.init);
     if (config.snapshotEpochs.includes(0)) await savePatch(join(outDir, 'snapshots', 'epoch-000'), patch);
   }
   const resumedFrom = epochsDone;
@@ -182,7 +187,7 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
   // One cache per side, sharing the memory budget.
   const budget = Math.floor((options.imageCacheBytes ?? defaultImageCacheBytes()) / sides.length);
   const caches = new Map(sides.map((side) => [side, new ScaledImageCache(side, budget)]));
-  const metadata = () => ({ provenance: options.provenance, config, epochsDone, history });
+  const metadata = () => ({ provenance: options.provenance, config, epochsDone, history, ...(initialPatch ? { initialPatch } : {}) });
 
   while (epochsDone < config.epochs) {
     if (options.stopAfterEpochs !== undefined && epochsDone - resumedFrom >= options.stopAfterEpochs) break;
@@ -261,6 +266,7 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       patch: encodeValues(patch.values),
       history,
       trainingImages: items.length,
+      ...(initialPatch ? { initialPatch } : {}),
     };
     writeJsonAtomic(checkpointPath, checkpoint);
     writeFileAtomic(join(outDir, 'history.csv'), historyCsv(history));

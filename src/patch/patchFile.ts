@@ -71,6 +71,26 @@ function parseColour(spec: string): [number, number, number] | undefined {
   return undefined;
 }
 
+/**
+ * Where a saved patch came from: its patch.json (or the patch.json beside a patch.png) without the
+ * values, i.e. provenance, config, history and, for a patch that itself started from a saved patch,
+ * that patch's lineage in turn. A run started from it records this, so a patch trained in phases
+ * names every phase's command and commit. Undefined for anything else (noise, colours, plain images).
+ */
+export function savedPatchLineage(spec: string): Record<string, unknown> | undefined {
+  const path = extname(spec).toLowerCase() === '.png' ? spec.replace(/\.png$/i, '.json') : spec;
+  if (extname(path).toLowerCase() !== '.json' || !existsSync(path)) return undefined;
+  let document: PatchDocument;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined; // loadPatch reports an unreadable file
+  }
+  if (document.format !== 'facepatch-patch/1') return undefined;
+  const { format: _format, size: _size, values: _values, ...metadata } = document;
+  return { file: spec, ...metadata };
+}
+
 /** Loads a patch from patch.json (exact values) or an image (square expected; resized to `size` when given). */
 export async function loadPatch(path: string, size?: number): Promise<Patch> {
   if (!existsSync(path)) throw new InputFileError(path, 'patch file not found');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { epochLearningRate, runAttack, type AttackConfig } from '../../src/attacks/runAttack.js';
@@ -8,6 +8,7 @@ import { DEFAULT_SELECTION_PARAMS } from '../../src/attacks/selection/index.js';
 import { NO_EOT } from '../../src/patch/photometric.js';
 import { saveImagePng } from '../../src/data/images/saveImagePng.js';
 import { loadPatch } from '../../src/patch/patchFile.js';
+import { makeProvenance } from '../../src/config/provenance.js';
 import { createToyDetector } from '../helpers/toyDetector.js';
 
 // Three small grey images with red 16x16 "faces" the toy detector scores near 1.
@@ -120,4 +121,28 @@ test('--image-sides draws each image\'s scale per epoch from the list, resumes b
   const plain = await runAttack({ config, detector, items, outDir: join(dir, 'plain') });
   assert.deepEqual([...widths], [48]);
   assert.deepEqual(Array.from(single.patch.values), Array.from(plain.patch.values));
+});
+
+test('a run started from a saved patch records that patch\'s lineage (phases), also after a resume', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-attack-lineage-'));
+  const items = await makeItems(dir);
+  const detector = createToyDetector();
+  const first = { ...config, epochs: 2, snapshotEpochs: [] };
+  await runAttack({ config: first, detector, items, outDir: join(dir, 'one'), provenance: { ...makeProvenance(), command: ['phase', 'one'] } });
+  const second = { ...config, epochs: 2, snapshotEpochs: [], init: join(dir, 'one', 'patch.png'), seed: 6 };
+  // The second phase starts from the first's exact values (patch.json beside patch.png) ...
+  await runAttack({ config: second, detector, items, outDir: join(dir, 'two'), stopAfterEpochs: 1 });
+  // The resume keeps the lineage from its checkpoint even when the first phase's files are gone.
+  renameSync(join(dir, 'one'), join(dir, 'one-moved'));
+  await runAttack({ config: second, detector, items, outDir: join(dir, 'two'), resume: true });
+  const saved = JSON.parse(readFileSync(join(dir, 'two', 'patch.json'), 'utf8'));
+  // ... and its patch.json names the first phase: file, command, config and history, without the values.
+  assert.equal(saved.initialPatch.file, join(dir, 'one', 'patch.png'));
+  assert.deepEqual(saved.initialPatch.provenance.command, ['phase', 'one']);
+  assert.equal(saved.initialPatch.config.seed, 5);
+  assert.equal(saved.initialPatch.history.length, 2);
+  assert.equal(saved.initialPatch.values, undefined);
+  // A run from noise has no lineage.
+  const one = JSON.parse(readFileSync(join(dir, 'one-moved', 'patch.json'), 'utf8'));
+  assert.equal(one.initialPatch, undefined);
 });
