@@ -4,8 +4,9 @@
 #  2. PHASE2_EPOCHS epochs drawing each image's longer side from IMAGE_SIDES (~400 s each here),
 #     started from phase 1's last patch.json (a fresh Adam state), so the patch also meets the
 #     scales val is evaluated at. Why: 640 px runs leave a box displaced by the patch in
-#     0_Parade_470 (IoU 0.497 with its face, a false positive at the original scale), mixed-side
-#     runs do not, but mixed-side epochs cost twice as much.
+#     0_Parade_470 (IoU 0.497 with its face, a false positive at the original scale), session 10's
+#     mixed-side run did not, but mixed-side epochs cost twice as much. (Session 11: seed 0 still
+#     had the box after phase 2's epoch 3, seed 4 did not; README "Session 11".)
 # Both phases use the same seed, --sample-weighting face-patch and --patch-overlap anchor-inside.
 # The budget counts the epoch seconds of both phases (history.csv); the phase-2 epoch evaluated is
 # the last one whose cumulative time fits in BUDGET, then the next one, chosen by wall clock alone.

@@ -71,6 +71,27 @@ function parseColour(spec: string): [number, number, number] | undefined {
   return undefined;
 }
 
+/** The patch.json a patch file stands for: itself, or the one saved beside a patch.png. */
+function patchDocumentPath(path: string): string | undefined {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json') return path;
+  return extension === '.png' ? path.replace(/\.png$/i, '.json') : undefined;
+}
+
+/** Reads and checks a patch.json; errors name the file. */
+function readPatchDocument(path: string): PatchDocument {
+  let document: PatchDocument;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputFileError(path, `not valid JSON: ${(error as Error).message}`);
+  }
+  if (document.format !== 'facepatch-patch/1' || typeof document.values !== 'string' || !Number.isInteger(document.size)) {
+    throw new InputFileError(path, 'not a facepatch patch.json (format facepatch-patch/1 with size and values)');
+  }
+  return document;
+}
+
 /**
  * Where a saved patch came from: its patch.json (or the patch.json beside a patch.png) without the
  * values, i.e. provenance, config, history and, for a patch that itself started from a saved patch,
@@ -78,15 +99,14 @@ function parseColour(spec: string): [number, number, number] | undefined {
  * names every phase's command and commit. Undefined for anything else (noise, colours, plain images).
  */
 export function savedPatchLineage(spec: string): Record<string, unknown> | undefined {
-  const path = extname(spec).toLowerCase() === '.png' ? spec.replace(/\.png$/i, '.json') : spec;
-  if (extname(path).toLowerCase() !== '.json' || !existsSync(path)) return undefined;
+  const path = patchDocumentPath(spec);
+  if (path === undefined || !existsSync(path)) return undefined;
   let document: PatchDocument;
   try {
-    document = JSON.parse(readFileSync(path, 'utf8'));
+    document = readPatchDocument(path);
   } catch {
-    return undefined; // loadPatch reports an unreadable file
+    return undefined; // not a patch document: loadPatch used the image, or reports the file
   }
-  if (document.format !== 'facepatch-patch/1') return undefined;
   const { format: _format, size: _size, values: _values, ...metadata } = document;
   return { file: spec, ...metadata };
 }
@@ -95,15 +115,7 @@ export function savedPatchLineage(spec: string): Record<string, unknown> | undef
 export async function loadPatch(path: string, size?: number): Promise<Patch> {
   if (!existsSync(path)) throw new InputFileError(path, 'patch file not found');
   if (extname(path).toLowerCase() === '.json') {
-    let document: PatchDocument;
-    try {
-      document = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new InputFileError(path, `not valid JSON: ${(error as Error).message}`);
-    }
-    if (document.format !== 'facepatch-patch/1' || typeof document.values !== 'string' || !Number.isInteger(document.size)) {
-      throw new InputFileError(path, 'not a facepatch patch.json (format facepatch-patch/1 with size and values)');
-    }
+    const document = readPatchDocument(path);
     const values = decodeValues(document.values);
     if (values.length !== document.size * document.size * 3) {
       throw new InputFileError(path, `holds ${values.length} values, expected ${document.size}x${document.size}x3`);
@@ -112,8 +124,8 @@ export async function loadPatch(path: string, size?: number): Promise<Patch> {
     return size === undefined || size === patch.size ? patch : resizePatch(patch, size);
   }
   // An image: prefer the exact values of a patch.json saved beside a patch.png.
-  const sibling = path.replace(/\.png$/i, '.json');
-  if (sibling !== path && existsSync(sibling)) {
+  const sibling = patchDocumentPath(path);
+  if (sibling !== undefined && existsSync(sibling)) {
     try {
       return await loadPatch(sibling, size);
     } catch {

@@ -142,7 +142,7 @@ test('a run started from a saved patch records that patch\'s lineage (phases), a
   assert.equal(saved.initialPatch.config.seed, 5);
   assert.equal(saved.initialPatch.history.length, 2);
   assert.equal(saved.initialPatch.values, undefined);
-  // A run from noise has no lineage.
+  // A run from a constant colour (no saved patch) has no lineage.
   const one = JSON.parse(readFileSync(join(dir, 'one-moved', 'patch.json'), 'utf8'));
   assert.equal(one.initialPatch, undefined);
 });
