@@ -1,9 +1,11 @@
 // Scores detections against WIDER FACE ground truth: precision and recall at delta, official
-// AP, Threshold-F_beta curves and AF_beta per subset, and the paper's attack criteria.
+// AP, Threshold-F_beta curves and AF_beta per subset, the paper's attack criteria, and the false
+// positives at delta one by one.
 import { SUBSET_NAMES, type SubsetName } from '../data/types.js';
 import { FacepatchError } from '../util/errors.js';
 import { minMaxNormaliser, officialAveragePrecision } from './averagePrecision.js';
 import { attackCriteria } from './criteria.js';
+import { listFalsePositives } from './falsePositives.js';
 import { thresholdFBeta, fBetaThresholdGrid } from './fBeta.js';
 import { operatingPoint } from './operatingPoint.js';
 import { RankedOutcomes, collectSubsetOutcomes, type SubsetOutcomes } from './rankedOutcomes.js';
@@ -82,5 +84,6 @@ export function evaluateDetections(options: EvaluationOptions): EvaluationResult
     afbeta: fbeta.afbeta.all,
     fbeta,
     criteria: attackCriteria(images, atDelta, delta),
+    falsePositives: listFalsePositives(images, delta),
   };
 }

@@ -8,6 +8,7 @@ export * from './operatingPoint.js';
 export * from './averagePrecision.js';
 export * from './fBeta.js';
 export * from './criteria.js';
+export * from './falsePositives.js';
 export * from './evaluateDetections.js';
 export * from './submissionFormat.js';
 export * from './submissionFiles.js';

@@ -1,6 +1,7 @@
 // What the evaluation consumes and produces.
 import type { SubsetName } from '../data/types.js';
 import type { Box, ScoredBox } from '../util/geometry.js';
+import type { FalsePositive } from './falsePositives.js';
 
 /** One image to score: its annotated faces, subset membership, detections and pasted patches. */
 export interface EvaluationImage {
@@ -85,4 +86,6 @@ export interface EvaluationResult {
   afbeta: ByBeta<number | null>;
   fbeta: FBetaCurves;
   criteria: AttackCriteria;
+  /** The proposals at delta on 'all' that recall no face (proposals - recalled of atDelta.all), each with why. */
+  falsePositives: FalsePositive[];
 }

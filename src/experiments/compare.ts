@@ -7,6 +7,7 @@ import type { Dataset } from '../data/types.js';
 import type { FaceDetector } from '../detectors/types.js';
 import { evaluateDataset } from '../eval/evaluateDataset.js';
 import type { EvaluationResult } from '../eval/types.js';
+import { describeFalsePositiveKinds } from '../eval/falsePositives.js';
 import type { Provenance } from '../config/provenance.js';
 import { fbetaFigureSvg } from '../report/fbetaFigure.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicWrite.js';
@@ -86,7 +87,8 @@ export function compareMarkdown(rows: readonly CompareRow[], detector: string, d
     `|---|${SUBSETS.map(() => '---').join('|')}|---|${betas.map(() => '---').join('|')}|---|---|---|`,
     ...rows.map(({ label, result: r }) => {
       const { proposals, withoutFace } = proposalsWithoutFace(r);
-      return `| ${label} | ${SUBSETS.map((s) => `${pct(r.precision[s])} / ${pct(r.recall[s])}`).join(' | ')} | ${pct(r.ap.all)} | ${betas.map((b) => (r.afbeta[String(b)] ?? null) === null ? 'n/a' : (r.afbeta[String(b)] as number).toFixed(3)).join(' | ')} | ${proposals} / ${withoutFace} | ${r.criteria.criterion2.patchesDetected} / ${r.criteria.criterion2.patches} | ${r.criteria.criterion2.detectionsWithinPatches ?? 'n/a'} |`;
+      const kinds = describeFalsePositiveKinds(r.falsePositives);
+      return `| ${label} | ${SUBSETS.map((s) => `${pct(r.precision[s])} / ${pct(r.recall[s])}`).join(' | ')} | ${pct(r.ap.all)} | ${betas.map((b) => (r.afbeta[String(b)] ?? null) === null ? 'n/a' : (r.afbeta[String(b)] as number).toFixed(3)).join(' | ')} | ${proposals} / ${withoutFace}${kinds ? ` (${kinds})` : ''} | ${r.criteria.criterion2.patchesDetected} / ${r.criteria.criterion2.patches} | ${r.criteria.criterion2.detectionsWithinPatches ?? 'n/a'} |`;
     }),
   ];
   return `${lines.join('\n')}\n`;

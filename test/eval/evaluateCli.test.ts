@@ -99,6 +99,11 @@ test('with every other face shifted away, recall is the share of unshifted kept 
     assert.equal(low.precision[s], (unshiftedKept[s] as number) / ((unshiftedKept[s] as number) + shifted), s);
     assert.equal(low.recall[s], doc.recall[s], s);
   }
+  // The shifted boxes are the false positives, listed one by one: they overlap nothing.
+  assert.deepEqual(doc.falsePositives, { byKind: { patch: 0, 'within-patch': 0, duplicate: 0, 'near-face': 0, background: 0 }, list: [] });
+  assert.equal(low.falsePositives.byKind.background, shifted);
+  assert.equal(low.falsePositives.list.length, shifted);
+  assert.ok(low.falsePositives.list.every((fp: { score: number; face: number }) => fp.score === 0.5 && fp.face === -1));
 });
 
 test('human output, a missing file (counted as no detections) and a malformed file (named with its line)', (t) => {
@@ -115,6 +120,7 @@ test('human output, a missing file (counted as no detections) and a malformed fi
   assert.match(human.stdout, /^subset\s+faces\s+proposals\s+recalled\s+precision %\s+recall %\s+AP %/m);
   for (const s of SUBSETS) assert.match(human.stdout, new RegExp(`^${s}\\s+\\d+`, 'm'));
   assert.match(human.stdout, /1 images had no detection file/);
+  assert.match(human.stdout, /^false positives at delta = 0\.99 \(all\): none$/m);
 
   const doc = evaluateJson(['--detections', dir, '--root', root, '--max-images', '3']);
   assert.equal(doc.detections.missingFiles, 1);

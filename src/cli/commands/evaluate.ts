@@ -14,6 +14,9 @@ import {
   submissionDetectionSource,
   type DetectionSource,
   type EvaluationResult,
+  countFalsePositiveKinds,
+  describeFalsePositiveKinds,
+  formatFalsePositive,
 } from '../../eval/index.js';
 import { FacepatchError } from '../../util/errors.js';
 import { createProgress } from '../../util/progress.js';
@@ -94,6 +97,9 @@ async function detectionSourceFromOptions(
   return { source, backend, patchDigest: patch ? valuesDigest(patch.values) : undefined, dispose: () => detector.dispose() };
 }
 
+/** False positives printed in the human report; the JSON lists them all. */
+const FALSE_POSITIVES_SHOWN = 10;
+
 const percent = (value: number | null) => (value === null ? 'n/a' : (100 * value).toFixed(1));
 const fixed = (value: number | null) => (value === null ? 'n/a' : value.toFixed(4));
 
@@ -122,8 +128,16 @@ function humanReport(result: EvaluationResult, sourceReport: Record<string, unkn
     table,
     `criterion 1: ${criterion1.facesDetected.all} of ${criterion1.faces.all} faces still detected (easy ${criterion1.facesDetected.easy}, medium ${criterion1.facesDetected.medium}, hard ${criterion1.facesDetected.hard})`,
     `criterion 2: ${criterion2.detections} detections on ${criterion2.patchesDetected} of ${criterion2.patches} pasted patches; ${criterion2.detectionsWithinPatches ?? 0} smaller detections within patches`,
+    falsePositivesReport(result),
     ...(missing > 0 ? [`${missing} images had no detection file (counted as no detections)`] : []),
   ].join('\n');
+}
+
+function falsePositivesReport({ falsePositives, delta }: EvaluationResult): string {
+  if (falsePositives.length === 0) return `false positives at delta = ${delta} (all): none`;
+  const shown = falsePositives.slice(0, FALSE_POSITIVES_SHOWN).map((fp) => `  ${formatFalsePositive(fp)}`);
+  const more = falsePositives.length > shown.length ? [`  ... ${falsePositives.length - shown.length} more in --json`] : [];
+  return [`false positives at delta = ${delta} (all): ${falsePositives.length} (${describeFalsePositiveKinds(falsePositives)})`, ...shown, ...more].join('\n');
 }
 
 export function register(program: Command): void {
@@ -174,6 +188,17 @@ export function register(program: Command): void {
         betas: result.betas,
         atDelta: result.atDelta,
         criteria: result.criteria,
+        falsePositives: {
+          byKind: countFalsePositiveKinds(result.falsePositives),
+          list: result.falsePositives.map(({ image, detection, kind, face, faceIoU }) => ({
+            image,
+            box: [detection.x, detection.y, detection.w, detection.h],
+            score: detection.score,
+            kind,
+            face,
+            faceIoU,
+          })),
+        },
         fbeta: result.fbeta,
         dataset: { root: dataset.source.root, split: options.split, images: dataset.images.length, skipped: dataset.skipped },
         detections: { source: source.description, ...sourceReport },
