@@ -14,11 +14,25 @@ export function fractionInside(inner: Box, outer: Box): number {
   return widerIntersection(inner, outer) / widerArea(inner);
 }
 
+/** Indices of the patches a detection covers: IoU >= 0.5 with it (the same IoU and threshold as face matching). */
+export function patchesCovered(detection: Box, patches: readonly Box[]): number[] {
+  const covered: number[] = [];
+  patches.forEach((patch, index) => {
+    if (widerBoxIoU(detection, patch) >= WIDER_IOU_THRESHOLD) covered.push(index);
+  });
+  return covered;
+}
+
+/** Whether a detection lies at least half inside one of the patches (a small face a patch draws). */
+export function liesWithinAPatch(detection: Box, patches: readonly Box[]): boolean {
+  return patches.some((patch) => fractionInside(detection, patch) >= WITHIN_PATCH_FRACTION);
+}
+
 /**
- * Criterion 2: detections with score >= delta whose box overlaps a pasted patch box of the same
- * image with IoU >= 0.5 (the same IoU and threshold as face matching).
- * Beside it, detections at or above delta that do not cover a patch but lie at least half inside
- * one: small faces the patch draws, which the paper's criterion misses and which cost precision.
+ * Criterion 2: detections with score >= delta that cover a pasted patch box of the same image
+ * (patchesCovered). Beside it, detections at or above delta that do not cover a patch but lie
+ * within one: small faces the patch draws, which the paper's criterion misses and which cost
+ * precision.
  */
 export function countPatchDetections(images: readonly EvaluationImage[], delta: number): AttackCriteria['criterion2'] {
   let detections = 0;
@@ -31,15 +45,10 @@ export function countPatchDetections(images: readonly EvaluationImage[], delta: 
     const hit = new Array<boolean>(imagePatches.length).fill(false);
     for (const detection of image.detections) {
       if (!(detection.score >= delta)) continue;
-      let onPatch = false;
-      imagePatches.forEach((patch, index) => {
-        if (widerBoxIoU(detection, patch) >= WIDER_IOU_THRESHOLD) {
-          onPatch = true;
-          hit[index] = true;
-        }
-      });
-      if (onPatch) detections += 1;
-      else if (imagePatches.some((patch) => fractionInside(detection, patch) >= WITHIN_PATCH_FRACTION)) detectionsWithinPatches += 1;
+      const covered = patchesCovered(detection, imagePatches);
+      for (const index of covered) hit[index] = true;
+      if (covered.length > 0) detections += 1;
+      else if (liesWithinAPatch(detection, imagePatches)) detectionsWithinPatches += 1;
     }
     patchesDetected += hit.filter(Boolean).length;
   }

@@ -2,9 +2,8 @@
 // recalls no face. Precision alone cannot tell a patch detected as a face from the clean
 // detector's own box on an unannotated face, or from a face the patch only displaced (boxed below
 // IoU 0.5), and an attack is judged differently in each case.
-import { fractionInside, WITHIN_PATCH_FRACTION } from './criteria.js';
+import { liesWithinAPatch, patchesCovered } from './criteria.js';
 import { matchImageDetections } from './imageMatching.js';
-import { WIDER_IOU_THRESHOLD, widerBoxIoU } from './widerIoU.js';
 import type { EvaluationImage } from './types.js';
 import type { ScoredBox } from '../util/geometry.js';
 
@@ -45,22 +44,14 @@ export function listFalsePositives(images: readonly EvaluationImage[], delta: nu
     const patches = image.patches ?? [];
     match.ranked.forEach((detection, k) => {
       if (!(detection.score >= delta) || !match.isProposal[k] || match.recallsNewFace[k]) return;
-      let face = -1;
-      let faceIoU = 0;
-      image.faces.forEach((box, index) => {
-        const iou = widerBoxIoU(detection, box);
-        if (iou > faceIoU) {
-          faceIoU = iou;
-          face = index;
-        }
-      });
+      const face = match.bestFace[k] as number;
       let kind: FalsePositiveKind;
-      if (patches.some((patch) => widerBoxIoU(detection, patch) >= WIDER_IOU_THRESHOLD)) kind = 'patch';
-      else if (patches.some((patch) => fractionInside(detection, patch) >= WITHIN_PATCH_FRACTION)) kind = 'within-patch';
+      if (patchesCovered(detection, patches).length > 0) kind = 'patch';
+      else if (liesWithinAPatch(detection, patches)) kind = 'within-patch';
       else if ((match.matchedFace[k] as number) >= 0) kind = 'duplicate';
       else if (face >= 0) kind = 'near-face';
       else kind = 'background';
-      found.push({ image: image.id, detection, kind, face, faceIoU });
+      found.push({ image: image.id, detection, kind, face, faceIoU: match.bestFaceIoU[k] as number });
     });
   }
   return found;

@@ -16,6 +16,9 @@ export interface ImageMatch {
   ranked: ScoredBox[];
   /** Per ranked detection: the index of the face it matched (IoU >= 0.5), or -1. */
   matchedFace: number[];
+  /** Per ranked detection: the face it overlaps most (first on ties) and that IoU; -1 and 0 when it overlaps none. */
+  bestFace: number[];
+  bestFaceIoU: number[];
   /** Per ranked detection: false when it matched an ignored face and so is not counted. */
   isProposal: boolean[];
   /** Per ranked detection: true when it recalled a kept face for the first time. */
@@ -40,6 +43,8 @@ export function matchImageDetections(
   const ranked = rankByScore(detections);
   const recalled = new Array<boolean>(faces.length).fill(false);
   const matchedFace: number[] = [];
+  const bestFaces: number[] = [];
+  const bestFaceIoUs: number[] = [];
   const isProposal: boolean[] = [];
   const recallsNewFace: boolean[] = [];
   for (const detection of ranked) {
@@ -54,6 +59,8 @@ export function matchImageDetections(
     });
     const matches = bestFace >= 0 && bestIoU >= WIDER_IOU_THRESHOLD;
     matchedFace.push(matches ? bestFace : -1);
+    bestFaces.push(bestIoU > 0 ? bestFace : -1);
+    bestFaceIoUs.push(bestIoU > 0 ? bestIoU : 0);
     if (matches && !kept[bestFace]) {
       isProposal.push(false);
       recallsNewFace.push(false);
@@ -66,5 +73,5 @@ export function matchImageDetections(
       recallsNewFace.push(false);
     }
   }
-  return { ranked, matchedFace, isProposal, recallsNewFace };
+  return { ranked, matchedFace, bestFace: bestFaces, bestFaceIoU: bestFaceIoUs, isProposal, recallsNewFace };
 }
