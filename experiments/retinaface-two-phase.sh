@@ -7,7 +7,8 @@
 #     0_Parade_470 (IoU 0.497 with its face, a false positive at the original scale), session 10's
 #     mixed-side run did not, but mixed-side epochs cost twice as much. (Session 11: seed 0 still
 #     had the box after phase 2's epoch 3, seed 4 did not; README "Session 11".)
-# Both phases use the same seed, --sample-weighting face-patch and --patch-overlap anchor-inside.
+# Both phases use the same seed, --sample-weighting face-patch and --patch-overlap anchor-inside, and
+# SCORE_LOSS (log-score, the paper's; session 13 tried log-background with TAG=s13-bg-).
 # The budget counts the epoch seconds of both phases (history.csv); the phase-2 epoch evaluated is
 # the last one whose cumulative time fits in BUDGET, then the next one, chosen by wall clock alone.
 # PHASE2_EPOCHS is at least what fits in the budget (session 12: 4 on a faster day; session 11 ran 3):
@@ -22,13 +23,14 @@ PHASE2_EPOCHS="${PHASE2_EPOCHS:-4}"
 IMAGE_SIDES="${IMAGE_SIDES:-640,832,1024}"
 BUDGET="${BUDGET:-3160}"
 TAG="${TAG:-s11-}"
+SCORE_LOSS="${SCORE_LOSS:-log-score}"
 DETECTOR=retinaface-mobilenet0.25
 REPORT=reports/$DETECTOR/two-phase
 NAME=${TAG}p${PHASE1_EPOCHS}-seed$SEED
 ONE=runs/rf-2p-$NAME-640
 TWO=runs/rf-2p-$NAME-sides
 COMMON=(--detector $DETECTOR --backend "$BACKEND" --method combination --split train --lr 0.01 --seed "$SEED"
-  --sample-weighting face-patch --patch-overlap anchor-inside)
+  --sample-weighting face-patch --patch-overlap anchor-inside --score-loss "$SCORE_LOSS")
 mkdir -p "$REPORT"
 resume() { if [ -f "$1/checkpoint.json" ]; then echo --resume; fi; }
 

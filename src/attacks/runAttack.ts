@@ -22,6 +22,7 @@ import type { OptimizerName, OptimizerState } from './optimizer.js';
 import { PatchOptimizer } from './optimizer.js';
 import type { SelectionParams } from './selection/types.js';
 import { selectionRegistry } from './selection/registry.js';
+import { DEFAULT_SCORE_LOSS } from './selection/scoreLoss.js';
 import { imageGradient } from './step.js';
 import { DEFAULT_SAMPLE_WEIGHTING, sampleWeightingRegistry } from './sampleWeighting.js';
 import type { TrainingItem } from './trainingSet.js';
@@ -126,14 +127,14 @@ const CHECKPOINT = 'checkpoint.json';
 /** Settings that must match for --resume to continue a run (the epoch count may grow). */
 function resumeSettings(config: AttackConfig): Omit<AttackConfig, 'epochs' | 'snapshotEpochs'> {
   const { epochs: _epochs, snapshotEpochs: _snapshots, ...rest } = config;
-  // Runs saved before these settings existed ran at a constant rate with the paper's per-sample mean
-  // and its IoU(anchor, patch).
+  // Runs saved before these settings existed ran at a constant rate with the paper's per-sample mean,
+  // its IoU(anchor, patch) and its log S.
   return {
     ...rest,
     lrDecayEpochs: rest.lrDecayEpochs ?? [],
     sampleWeighting: rest.sampleWeighting ?? DEFAULT_SAMPLE_WEIGHTING,
     imageSides: rest.imageSides ?? [],
-    selection: { ...rest.selection, patchOverlap: rest.selection.patchOverlap ?? 'iou' },
+    selection: { ...rest.selection, patchOverlap: rest.selection.patchOverlap ?? 'iou', scoreLoss: rest.selection.scoreLoss ?? DEFAULT_SCORE_LOSS },
   };
 }
 

@@ -74,12 +74,17 @@ test('a checkpoint written by older code (keys in another order, later settings 
   const constant = { ...config, lrDecayEpochs: [] };
   const full = await runAttack({ config: constant, detector, items, outDir: join(dir, 'full') });
   await runAttack({ config: constant, detector, items, outDir: join(dir, 'old'), stopAfterEpochs: 2 });
-  // Rewrite the checkpoint as session-2 code saved it: no lrDecayEpochs or sampleWeighting, keys reversed.
+  // Rewrite the checkpoint as session-2 code saved it: no lrDecayEpochs, sampleWeighting or
+  // selection.scoreLoss, keys reversed.
   const path = join(dir, 'old', 'checkpoint.json');
   const checkpoint = JSON.parse(readFileSync(path, 'utf8'));
   const { lrDecayEpochs: _decay, sampleWeighting: _weighting, ...older } = checkpoint.config;
-  checkpoint.config = Object.fromEntries(Object.entries(older).reverse());
+  const { scoreLoss: _loss, ...olderSelection } = older.selection;
+  checkpoint.config = Object.fromEntries(Object.entries({ ...older, selection: olderSelection }).reverse());
   writeFileSync(path, JSON.stringify(checkpoint));
+  // Such a run minimised log S: it cannot resume as a log-background run.
+  const background = { ...constant, selection: { ...constant.selection, scoreLoss: 'log-background' } };
+  await assert.rejects(runAttack({ config: background, detector, items, outDir: join(dir, 'old'), resume: true }), /settings differ.*scoreLoss/);
   const resumed = await runAttack({ config: { ...constant, sampleWeighting: 'sample' }, detector, items, outDir: join(dir, 'old'), resume: true });
   assert.equal(resumed.resumedFrom, 2);
   assert.deepEqual(Array.from(resumed.patch.values), Array.from(full.patch.values));

@@ -5,7 +5,7 @@
 // the patch", which also suppresses small faces drawn inside the patch (beyond the paper).
 import type { SelectionStrategy } from './types.js';
 import { gatherAnchors, matchAnchorsToBoxes } from '../anchorOverlap.js';
-import { logScore } from './logScore.js';
+import { scoreLossTerms } from './scoreLoss.js';
 
 export const combinationSelection: SelectionStrategy = {
   name: 'combination',
@@ -21,5 +21,5 @@ export const combinationSelection: SelectionStrategy = {
     const patchOverlap = matchAnchorsToBoxes(candidateAnchors, patches, patchMeasure).iou;
     return Int32Array.from(candidates.filter((_, j) => (faceOverlap[j] as number) > lambdaFace || (patchOverlap[j] as number) > lambdaPatch));
   },
-  lossTerms: (scores) => logScore(scores),
+  lossTerms: (scores, { scoreLoss }) => scoreLossTerms(scores, scoreLoss),
 };

@@ -4,3 +4,4 @@ export { iouSelection } from './iou.js';
 export { scoreSelection } from './score.js';
 export { scoreFocalSelection } from './scoreFocal.js';
 export { combinationSelection } from './combination.js';
+export * from './scoreLoss.js';

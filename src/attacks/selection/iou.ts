@@ -3,7 +3,7 @@
 // minimising (1/N) sum log S.
 import type { SelectionStrategy } from './types.js';
 import { matchAnchorsToBoxes } from '../anchorOverlap.js';
-import { logScore } from './logScore.js';
+import { scoreLossTerms } from './scoreLoss.js';
 
 export const iouSelection: SelectionStrategy = {
   name: 'iou',
@@ -15,5 +15,5 @@ export const iouSelection: SelectionStrategy = {
     for (let i = 0; i < iou.length; i++) if ((iou[i] as number) > iouThreshold) selected.push(i);
     return Int32Array.from(selected);
   },
-  lossTerms: (scores) => logScore(scores),
+  lossTerms: (scores, { scoreLoss }) => scoreLossTerms(scores, scoreLoss),
 };

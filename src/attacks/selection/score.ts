@@ -1,7 +1,7 @@
 // Patch-Score (section 4.2): every sample scoring above delta - m = 0.5, anywhere in the image, so
 // both the true faces and the patch itself are pushed below the threshold (criteria 1 and 2).
 import type { SelectionInput, SelectionParams, SelectionStrategy } from './types.js';
-import { logScore } from './logScore.js';
+import { scoreLossTerms } from './scoreLoss.js';
 
 export function selectByScore({ scores }: SelectionInput, { scoreThreshold }: SelectionParams): Int32Array {
   const selected: number[] = [];
@@ -14,5 +14,5 @@ export const scoreSelection: SelectionStrategy = {
   paperName: 'Patch-Score',
   description: 'anchors with S > delta - m (0.5) anywhere; loss mean log S',
   select: selectByScore,
-  lossTerms: (scores) => logScore(scores),
+  lossTerms: (scores, { scoreLoss }) => scoreLossTerms(scores, scoreLoss),
 };

@@ -5,19 +5,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SelectionStrategy } from './types.js';
 import { selectByScore } from './score.js';
-import { logScore } from './logScore.js';
+import { scoreLossTerms } from './scoreLoss.js';
 
 export const scoreFocalSelection: SelectionStrategy = {
   name: 'score-focal',
   paperName: 'Patch-Score-Focal',
   description: 'anchors with S > 0.5; loss mean S^gamma log S (gamma 2, weight as a constant by default)',
   select: selectByScore,
-  lossTerms(scores, { gamma, focalStopGradient }) {
+  lossTerms(scores, { gamma, focalStopGradient, scoreLoss }) {
     return tf.tidy(() => {
       const weight = tf.pow(scores, gamma);
       // A fresh tensor from the values cuts the gradient through the weight.
       const usedWeight = focalStopGradient ? tf.tensor1d(weight.dataSync() as Float32Array) : weight;
-      return tf.mul(usedWeight, logScore(scores)) as tf.Tensor1D;
+      return tf.mul(usedWeight, scoreLossTerms(scores, scoreLoss)) as tf.Tensor1D;
     });
   },
 };

@@ -35,6 +35,11 @@ export interface SelectionParams {
   gamma: number;
   /** Patch-Score-Focal: treat S^gamma as a constant weight (true, default) or differentiate it (the literal eq. 2). */
   focalStopGradient: boolean;
+  /**
+   * How each selected score enters the loss (scoreLoss.ts): 'log-score' (the paper's log S) or
+   * 'log-background' (-log(1 - S)). Absent in runs saved before the option existed: 'log-score'.
+   */
+  scoreLoss?: string;
 }
 
 export const DEFAULT_SELECTION_PARAMS: SelectionParams = {
@@ -45,6 +50,7 @@ export const DEFAULT_SELECTION_PARAMS: SelectionParams = {
   patchOverlap: 'iou',
   gamma: 2,
   focalStopGradient: true,
+  scoreLoss: 'log-score',
 };
 
 export interface SelectionStrategy {

@@ -6,7 +6,7 @@ import { makeProvenance } from '../../config/provenance.js';
 import { loadWiderFace } from '../../data/widerface/loadWiderFace.js';
 import { loadPhotoFolder } from '../../data/photoFolder.js';
 import type { Split } from '../../data/types.js';
-import { DEFAULT_SELECTION_PARAMS, selectionRegistry } from '../../attacks/selection/index.js';
+import { DEFAULT_SCORE_LOSS, DEFAULT_SELECTION_PARAMS, scoreLossRegistry, selectionRegistry } from '../../attacks/selection/index.js';
 import { OVERLAP_MEASURES, type OverlapMeasure } from '../../attacks/anchorOverlap.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../attacks/optimizer.js';
 import { DEFAULT_SNAPSHOT_EPOCHS, runAttack, type AttackConfig } from '../../attacks/runAttack.js';
@@ -50,6 +50,7 @@ interface AttackFlags extends DetectorFlags, PlacementFlags {
   gamma: number;
   focalLiteral?: boolean;
   sampleWeighting: string;
+  scoreLoss: string;
   eotRotation: number;
   eotBrightness: number;
   eotContrast: number;
@@ -94,6 +95,7 @@ export function register(program: Command): void {
     .addOption(new Option('--patch-overlap <measure>', "Patch-Combination lambda2's overlap of an anchor with a patch: iou (the paper) or anchor-inside = the fraction of the anchor on the patch, which also suppresses small faces drawn inside the patch").choices([...OVERLAP_MEASURES]).default(DEFAULT_SELECTION_PARAMS.patchOverlap))
     .option('--gamma <g>', 'Patch-Score-Focal gamma', parseNumber, DEFAULT_SELECTION_PARAMS.gamma)
     .option('--focal-literal', 'Patch-Score-Focal: differentiate the S^gamma weight too (eq. 2 taken literally)')
+    .addOption(new Option('--score-loss <name>', "how each selected score S enters the loss: log-score = log S (the paper; its logit gradient 1 - S fades for confident samples), log-background = -log(1 - S), cross-entropy towards background (the most confident samples pull hardest)").choices(scoreLossRegistry.names()).default(DEFAULT_SCORE_LOSS))
     .addOption(new Option('--sample-weighting <name>', "how selected samples are averaged: sample = every sample weighs 1 (the paper's 1/N), face = every face's samples share one unit, so small faces count as much as large ones; face-patch = as face, but samples mostly inside a patch form the patch's own unit").choices(sampleWeightingRegistry.names()).default(DEFAULT_SAMPLE_WEIGHTING))
     .option('--eot-rotation <deg>', 'expectation over transformation: max rotation in degrees', parseNumber, 0)
     .option('--eot-brightness <b>', 'EOT: brightness shift range', parseNumber, 0)
@@ -147,6 +149,7 @@ export function register(program: Command): void {
         patchOverlap: flags.patchOverlap,
         gamma: flags.gamma,
         focalStopGradient: !flags.focalLiteral,
+        scoreLoss: flags.scoreLoss,
       },
       sampleWeighting: flags.sampleWeighting,
       eot: { ...NO_EOT, rotationDegrees: flags.eotRotation, brightness: flags.eotBrightness, contrast: flags.eotContrast, noise: flags.eotNoise, scale: flags.eotScale },
