@@ -5,6 +5,7 @@
 // train with every face in All (the empty Easy/Medium/Hard subsets are not reported).
 //   npx tsx experiments/train-false-positives.ts <patch.png|none> [maxImages] [detector] > out.json
 import { defaultWiderRoot } from '../src/config/paths.js';
+import { makeProvenance } from '../src/config/provenance.js';
 import { initBackend } from '../src/engine/backend.js';
 import { createDetector } from '../src/detectors/registry.js';
 import { loadWiderFace } from '../src/data/widerface/loadWiderFace.js';
@@ -32,6 +33,10 @@ const all = result.atDelta.all;
 process.stdout.write(
   JSON.stringify(
     {
+      provenance: {
+        ...makeProvenance({ detector: detectorName, backend, config: { split: 'train', patch: patchPath, maxSide: 0, alpha: DEFAULT_ALPHA, location: 'top' } }),
+        command: ['npx', 'tsx', 'experiments/train-false-positives.ts', ...process.argv.slice(2)],
+      },
       patch: patchPath,
       detector: detectorName,
       backend,
