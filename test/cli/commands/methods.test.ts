@@ -2,16 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../helpers/cli.js';
 
-test('methods lists the four methods and the sample weightings, as JSON and as tables', () => {
+test('methods lists the four methods, the sample weightings and the score losses, as JSON and as tables', () => {
   const r = runCli(['methods', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const document = JSON.parse(r.stdout);
   assert.deepEqual(document.methods.map((m: { name: string }) => m.name), ['combination', 'iou', 'score', 'score-focal']);
   assert.deepEqual(document.sampleWeightings.map((w: { name: string }) => w.name), ['face', 'face-patch', 'sample']);
+  assert.deepEqual(document.scoreLosses.map((l: { name: string }) => l.name), ['log-background', 'log-score']);
+  assert.equal(document.defaults.scoreLoss, 'log-score');
   const human = runCli(['methods']);
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /Patch-Score-Focal/);
   assert.match(human.stdout, /--sample-weighting \(default sample\)/);
+  assert.match(human.stdout, /--score-loss \(default log-score\)/);
 });
 
 test('attack refuses an unknown sample weighting and names the valid ones', () => {
@@ -19,4 +22,11 @@ test('attack refuses an unknown sample weighting and names the valid ones', () =
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /pixel/);
   assert.match(r.stderr, /face, face-patch, sample|"face", "face-patch", "sample"/);
+});
+
+test('attack refuses an unknown score loss and names the valid ones', () => {
+  const r = runCli(['attack', '--out', '/tmp/never-written', '--score-loss', 'hinge']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /hinge/);
+  assert.match(r.stderr, /log-background, log-score|"log-background", "log-score"/);
 });
