@@ -3,24 +3,24 @@
 // If so, the loss fails to reach them; if not, the val box is a generalisation failure.
 // `evaluate` needs val's Easy/Medium/Hard ground truth, so this runs the same library calls on
 // train with every face in All (the empty Easy/Medium/Hard subsets are not reported).
-//   npx tsx experiments/train-false-positives.ts <patch.png|none> [maxImages] [detector] > out.json
+//   npx tsx experiments/train-false-positives.ts <patch.png|none|noise|face> [maxImages] [detector] > out.json
 import { defaultWiderRoot } from '../src/config/paths.js';
 import { makeProvenance } from '../src/config/provenance.js';
-import { initBackend } from '../src/engine/backend.js';
-import { createDetector } from '../src/detectors/registry.js';
+import { openDetector, patchFromFlag } from '../src/cli/commonOptions.js';
 import { loadWiderFace } from '../src/data/widerface/loadWiderFace.js';
 import { evaluateDataset } from '../src/eval/evaluateDataset.js';
 import { countFalsePositiveKinds } from '../src/eval/falsePositives.js';
 import { detectorDetectionSource } from '../src/experiments/patchedDetection.js';
-import { loadPatch } from '../src/patch/patchFile.js';
 import { DEFAULT_ALPHA } from '../src/patch/placement.js';
 import { createProgress } from '../src/util/progress.js';
 
 const [patchPath = 'none', maxImagesArg, detectorName = 'retinaface-mobilenet0.25'] = process.argv.slice(2);
-const backend = await initBackend('auto', (line) => process.stderr.write(`${line}\n`));
-const detector = await createDetector(detectorName);
-const patch = patchPath === 'none' ? undefined : await loadPatch(patchPath);
-const loaded = loadWiderFace({ root: defaultWiderRoot(), split: 'train', maxImages: maxImagesArg ? Number(maxImagesArg) : undefined });
+const maxImages = maxImagesArg === undefined ? undefined : Number(maxImagesArg);
+if (maxImages !== undefined && !(Number.isInteger(maxImages) && maxImages > 0)) throw new Error(`maxImages: expected a positive integer, got "${maxImagesArg}"`);
+// The same patch rule as `evaluate --patch` (none, the noise and face controls, or a patch file).
+const patch = await patchFromFlag(patchPath, 0);
+const { detector, backend } = await openDetector({ detector: detectorName, backend: 'auto' });
+const loaded = loadWiderFace({ root: defaultWiderRoot(), split: 'train', maxImages });
 const dataset = {
   ...loaded,
   images: loaded.images.map((image) => ({ ...image, subsets: { easy: [], medium: [], hard: [], all: image.faces.map((_, i) => i) } })),

@@ -4,6 +4,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Box } from '../../util/geometry.js';
 import type { OverlapMeasure } from '../anchorOverlap.js';
+import { DEFAULT_SCORE_LOSS } from './scoreLoss.js';
 
 export interface SelectionInput {
   /** [A*4] anchors as x1, y1, x2, y2 in image pixels. */
@@ -50,7 +51,7 @@ export const DEFAULT_SELECTION_PARAMS: SelectionParams = {
   patchOverlap: 'iou',
   gamma: 2,
   focalStopGradient: true,
-  scoreLoss: 'log-score',
+  scoreLoss: DEFAULT_SCORE_LOSS,
 };
 
 export interface SelectionStrategy {
