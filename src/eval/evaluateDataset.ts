@@ -1,5 +1,6 @@
-// Scores a detection source over a dataset with WIDER FACE evaluation ground truth.
-import type { Dataset, DatasetImage } from '../data/types.js';
+// Scores a detection source over a dataset with WIDER FACE evaluation ground truth, or, for a split
+// without it (train), over every annotated face as the All subset alone.
+import type { Dataset, DatasetImage, SubsetName } from '../data/types.js';
 import { FacepatchError } from '../util/errors.js';
 import type { DetectionSource } from './detectionSource.js';
 import { evaluateDetections } from './evaluateDetections.js';
@@ -13,6 +14,17 @@ export interface EvaluateDatasetOptions {
   curveSteps?: number;
   /** Called after each image, e.g. to advance a progress bar. */
   onImage?: (image: DatasetImage) => void;
+  /**
+   * Score every annotated face as All and leave Easy/Medium/Hard empty, whatever membership the
+   * images carry: for train, which has no official evaluation ground truth. Without it an image
+   * lacking membership is an error.
+   */
+  allFacesOnly?: boolean;
+}
+
+/** The membership of an image scored on All alone: every face kept, Easy/Medium/Hard empty. */
+export function allFacesSubsets(faceCount: number): Record<SubsetName, number[]> {
+  return { easy: [], medium: [], hard: [], all: Array.from({ length: faceCount }, (_, i) => i) };
 }
 
 export interface DatasetEvaluation {
@@ -25,16 +37,17 @@ export async function evaluateDataset(options: EvaluateDatasetOptions): Promise<
   const { dataset, source } = options;
   const images: EvaluationImage[] = [];
   for (const [index, image] of dataset.images.entries()) {
-    if (!image.subsets) {
+    const subsets = options.allFacesOnly ? allFacesSubsets(image.faces.length) : image.subsets;
+    if (!subsets) {
       throw new FacepatchError(
-        `image ${image.id} has no Easy/Medium/Hard membership: evaluation needs the official evaluation ground truth (use the val split)`,
+        `image ${image.id} has no Easy/Medium/Hard membership: evaluation needs the official evaluation ground truth (use the val split, or score All alone)`,
       );
     }
     const pending = source.detectionsFor(image);
     const next = dataset.images[index + 1];
     if (next) source.prefetch?.(next);
     const { detections, patches } = await pending;
-    images.push({ id: image.id, faces: image.faces.map((f) => f.box), subsets: image.subsets, detections, patches });
+    images.push({ id: image.id, faces: image.faces.map((f) => f.box), subsets, detections, patches });
     options.onImage?.(image);
   }
   const result = evaluateDetections({ images, delta: options.delta, betas: options.betas, curveSteps: options.curveSteps });

@@ -4,6 +4,7 @@
 import type { FaceDetector } from '../detectors/types.js';
 import { type TrainingItem } from '../attacks/trainingSet.js';
 import { toOriginalPixels } from '../data/images/scaledImage.js';
+import { allFacesSubsets } from '../eval/evaluateDataset.js';
 import { evaluateDetections } from '../eval/evaluateDetections.js';
 import type { EvaluationImage, EvaluationResult } from '../eval/types.js';
 import { detectOnImage, loadPatchedImage, type PatchSetting } from './patchedDetection.js';
@@ -20,11 +21,10 @@ export async function evaluateOnPhotos(options: {
     const input = await loadPatchedImage(item.path, item.faces, options.setting, options.maxSide);
     const found = await detectOnImage(options.detector, input.image, 0.02);
     const s = input.scale;
-    const all = item.faces.map((_, i) => i);
     images.push({
       id: item.id,
       faces: item.faces.slice(),
-      subsets: { easy: [], medium: [], hard: [], all },
+      subsets: allFacesSubsets(item.faces.length),
       detections: toOriginalPixels(found, s),
       patches: toOriginalPixels(input.patches, s),
     });

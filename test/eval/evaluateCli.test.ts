@@ -61,6 +61,35 @@ test('the ground truth as detections scores precision, recall and AP 1 on every 
   assert.deepEqual(doc.provenance.command.slice(1, 2), ['evaluate']);
 });
 
+test('--split train scores All alone: every annotated face, Easy/Medium/Hard null, with a note saying why', (t) => {
+  const root = requireShared(t, 'data', 'widerface');
+  if (!root) return;
+  const dataset = loadWiderFace({ root, split: 'train' });
+  const dir = temporaryDir(t);
+  // Every other face detected at score 1: recall on All is the share of even-indexed faces.
+  writeDetections(dir, dataset.images, (image) => image.faces.filter((_, i) => i % 2 === 0).map((f) => ({ ...f.box, score: 1 })));
+  const faces = dataset.images.reduce((sum, image) => sum + image.faces.length, 0);
+  const detected = dataset.images.reduce((sum, image) => sum + Math.ceil(image.faces.length / 2), 0);
+  const doc = evaluateJson(['--detections', dir, '--root', root, '--split', 'train']);
+  assert.equal(doc.images, dataset.images.length);
+  assert.deepEqual(doc.subsets, ['all']);
+  assert.deepEqual(doc.atDelta.all, { faces, proposals: detected, recalled: detected, precision: 1, recall: detected / faces });
+  for (const s of ['easy', 'medium', 'hard']) {
+    assert.equal(doc.atDelta[s], null, s);
+    assert.equal(doc.recall[s], null, s);
+    assert.equal(doc.precision[s], null, s);
+    assert.equal(doc.criteria.criterion1.faces[s], null, s);
+  }
+  assert.equal(doc.criteria.criterion1.facesDetected.all, detected);
+  assert.equal(doc.dataset.split, 'train');
+  const text = runCli(['evaluate', '--detections', dir, '--root', root, '--split', 'train'], { FACEPATCH_QUIET: '0' });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stderr, /train has no Easy\/Medium\/Hard ground truth: scoring All alone/);
+  const rows = text.stdout.split('\n').filter((line) => /^(easy|medium|hard|all)\s/.test(line));
+  assert.deepEqual(rows.map((line) => line.split(/\s+/)[0]), ['all']);
+  assert.match(text.stdout, new RegExp(`criterion 1: ${detected} of ${faces} faces still detected \\(all faces`));
+});
+
 test('with every other face shifted away, recall is the share of unshifted kept faces (computed from the data)', (t) => {
   const root = requireShared(t, 'data', 'widerface');
   if (!root) return;

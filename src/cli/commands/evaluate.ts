@@ -1,12 +1,12 @@
 // `facepatch evaluate`: scores detections against WIDER FACE val with the official protocol and
-// the paper's metrics. The detections come from a DetectionSource chosen from the flags: a stored
+// the paper's metrics (train, without Easy/Medium/Hard ground truth, on All alone). The detections come from a DetectionSource chosen from the flags: a stored
 // submission folder (--detections), or a detector run on clean or patched images (--detector,
 // --patch none|noise|<file>).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultWiderRoot } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
 import { loadWiderFace } from '../../data/index.js';
-import { SUBSET_NAMES, type Split } from '../../data/types.js';
+import { SUBSET_NAMES, type Split, type SubsetName } from '../../data/types.js';
 import {
   EVAL_DEFAULT_BETAS,
   EVAL_DEFAULT_DELTA,
@@ -103,11 +103,21 @@ const FALSE_POSITIVES_SHOWN = 10;
 const percent = (value: number | null) => (value === null ? 'n/a' : (100 * value).toFixed(1));
 const fixed = (value: number | null) => (value === null ? 'n/a' : value.toFixed(4));
 
-function humanReport(result: EvaluationResult, sourceReport: Record<string, unknown>): string {
+/** The subsets a split is scored on: val's official four, or All alone where Easy/Medium/Hard are undefined. */
+function scoredSubsets(allFacesOnly: boolean): readonly SubsetName[] {
+  return allFacesOnly ? ['all'] : SUBSET_NAMES;
+}
+
+/** A per-subset record with the unscored subsets as null, so no one reads an empty subset's figure. */
+function scoredOnly<T>(record: Record<SubsetName, T>, scored: readonly SubsetName[]): Record<SubsetName, T | null> {
+  return Object.fromEntries(SUBSET_NAMES.map((s) => [s, scored.includes(s) ? record[s] : null])) as Record<SubsetName, T | null>;
+}
+
+function humanReport(result: EvaluationResult, sourceReport: Record<string, unknown>, scored: readonly SubsetName[]): string {
   const betaKeys = result.betas.map(String);
   const table = formatTable(
     ['subset', 'faces', 'proposals', 'recalled', 'precision %', 'recall %', 'AP %', ...betaKeys.map((b) => `AF(${b})`)],
-    SUBSET_NAMES.map((s) => {
+    scored.map((s) => {
       const point = result.atDelta[s];
       return [
         s,
@@ -126,7 +136,8 @@ function humanReport(result: EvaluationResult, sourceReport: Record<string, unkn
   return [
     `${result.images} images; precision, recall, proposals and criteria at score >= delta = ${result.delta}; AP with the official WIDER FACE protocol`,
     table,
-    `criterion 1: ${criterion1.facesDetected.all} of ${criterion1.faces.all} faces still detected (easy ${criterion1.facesDetected.easy}, medium ${criterion1.facesDetected.medium}, hard ${criterion1.facesDetected.hard})`,
+    `criterion 1: ${criterion1.facesDetected.all} of ${criterion1.faces.all} faces still detected` +
+      (scored.length > 1 ? ` (easy ${criterion1.facesDetected.easy}, medium ${criterion1.facesDetected.medium}, hard ${criterion1.facesDetected.hard})` : ' (all faces; no Easy/Medium/Hard ground truth for this split)'),
     `criterion 2: ${criterion2.detections} detections on ${criterion2.patchesDetected} of ${criterion2.patches} pasted patches; ${criterion2.detectionsWithinPatches ?? 0} smaller detections within patches`,
     falsePositivesReport(result),
     ...(missing > 0 ? [`${missing} images had no detection file (counted as no detections)`] : []),
@@ -146,7 +157,11 @@ export function register(program: Command): void {
     .description('score detections against WIDER FACE val: precision/recall at delta, official AP, AF_beta and the attack criteria, per Easy/Medium/Hard/All')
     .option('--detections <dir>', 'a WIDER submission folder: <dir>/<event>/<image>.txt')
     .option('--root <dir>', 'WIDER FACE root in the official layout', defaultWiderRoot())
-    .addOption(new Option('--split <split>', 'dataset split (evaluation needs the val ground truth)').choices(['val', 'train']).default('val'))
+    .addOption(
+      new Option('--split <split>', 'dataset split: val (Easy/Medium/Hard/All) or train (All alone: every annotated face; train has no Easy/Medium/Hard ground truth)')
+        .choices(['val', 'train'])
+        .default('val'),
+    )
     .option('--delta <score>', 'score threshold delta of the paper', parseFraction, EVAL_DEFAULT_DELTA)
     .addOption(
       new Option('--betas <list>', 'comma-separated betas of the Threshold-F_beta curves')
@@ -166,12 +181,17 @@ export function register(program: Command): void {
       const { source, backend, patchDigest, dispose } = await detectionSourceFromOptions(options, command);
       const dataset = loadWiderFace({ root: options.root, split: options.split, maxImages: options.maxImages });
       if (dataset.skipped > 0) note(`${dataset.skipped} annotated images are not on disk; evaluating the ${dataset.images.length} present`);
+      // Only val ships the official Easy/Medium/Hard membership; other splits are scored on All alone.
+      const allFacesOnly = options.split !== 'val';
+      if (allFacesOnly) note(`${options.split} has no Easy/Medium/Hard ground truth: scoring All alone (every annotated face)`);
+      const scored = scoredSubsets(allFacesOnly);
       const progress = createProgress({ label: 'evaluate', total: dataset.images.length });
       const { result, source: sourceReport } = await evaluateDataset({
         dataset,
         source,
         delta: options.delta,
         betas: options.betas,
+        allFacesOnly,
         onImage: () => progress.tick(),
       });
       progress.stop();
@@ -179,15 +199,21 @@ export function register(program: Command): void {
       const missing = Number(sourceReport.missingFiles ?? 0);
       if (missing > 0) note(`${missing} of ${dataset.images.length} images have no detection file in ${options.detections}; counted as no detections`);
       const document = {
-        precision: result.precision,
-        recall: result.recall,
-        ap: result.ap,
+        precision: scoredOnly(result.precision, scored),
+        recall: scoredOnly(result.recall, scored),
+        ap: scoredOnly(result.ap, scored),
         afbeta: result.afbeta,
         delta: result.delta,
         images: result.images,
         betas: result.betas,
-        atDelta: result.atDelta,
-        criteria: result.criteria,
+        subsets: scored,
+        atDelta: scoredOnly(result.atDelta, scored),
+        criteria: allFacesOnly
+          ? {
+              criterion1: { facesDetected: scoredOnly(result.criteria.criterion1.facesDetected, scored), faces: scoredOnly(result.criteria.criterion1.faces, scored) },
+              criterion2: result.criteria.criterion2,
+            }
+          : result.criteria,
         falsePositives: {
           byKind: countFalsePositiveKinds(result.falsePositives),
           list: result.falsePositives.map(({ image, detection, kind, face, faceIoU }) => ({
@@ -199,7 +225,7 @@ export function register(program: Command): void {
             faceIoU,
           })),
         },
-        fbeta: result.fbeta,
+        fbeta: { thresholds: result.fbeta.thresholds, curves: scoredOnly(result.fbeta.curves, scored), afbeta: scoredOnly(result.fbeta.afbeta, scored) },
         dataset: { root: dataset.source.root, split: options.split, images: dataset.images.length, skipped: dataset.skipped },
         detections: { source: source.description, ...sourceReport },
         provenance: makeProvenance({
@@ -221,6 +247,6 @@ export function register(program: Command): void {
           },
         }),
       };
-      emit(command, document, () => humanReport(result, sourceReport));
+      emit(command, document, () => humanReport(result, sourceReport, scored));
     });
 }
