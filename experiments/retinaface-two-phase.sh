@@ -13,6 +13,10 @@
 # the last one whose cumulative time fits in BUDGET, then the next one, chosen by wall clock alone.
 # PHASE2_EPOCHS is at least what fits in the budget (session 12: 4 on a faster day; session 11 ran 3):
 # an epoch past the budget costs time, never the result.
+# PHASE2_AVERAGE (a decay, e.g. 0.999; default 0 = off) also keeps phase 2's moving-average patch
+# (attack --patch-average) and evaluates its snapshots beside the last iterates. It does not change
+# the optimisation, so a run that copies an earlier run's phase-1 folder under its own TAG replays
+# that run's phase 2 exactly (session 14). EVAL_EPOCHS overrides the phase-2 epochs evaluated.
 #   SEED=4 PHASE1_EPOCHS=8 PHASE2_EPOCHS=4 BUDGET=3160 bash experiments/retinaface-two-phase.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +28,7 @@ IMAGE_SIDES="${IMAGE_SIDES:-640,832,1024}"
 BUDGET="${BUDGET:-3160}"
 TAG="${TAG:-s11-}"
 SCORE_LOSS="${SCORE_LOSS:-log-score}"
+PHASE2_AVERAGE="${PHASE2_AVERAGE:-0}"
 DETECTOR=retinaface-mobilenet0.25
 REPORT=reports/$DETECTOR/two-phase
 NAME=${TAG}p${PHASE1_EPOCHS}-seed$SEED
@@ -37,7 +42,7 @@ resume() { if [ -f "$1/checkpoint.json" ]; then echo --resume; fi; }
 node bin/facepatch.js attack "${COMMON[@]}" --max-side 640 --epochs "$PHASE1_EPOCHS" \
   --snapshots "$PHASE1_EPOCHS" --out "$ONE" $(resume "$ONE")
 node bin/facepatch.js attack "${COMMON[@]}" --image-sides "$IMAGE_SIDES" --epochs "$PHASE2_EPOCHS" \
-  --init "$ONE/patch.json" --snapshots "$(seq -s, 1 "$PHASE2_EPOCHS")" --out "$TWO" $(resume "$TWO")
+  --init "$ONE/patch.json" --patch-average "$PHASE2_AVERAGE" --snapshots "$(seq -s, 1 "$PHASE2_EPOCHS")" --out "$TWO" $(resume "$TWO")
 cp "$ONE/history.csv" "$REPORT/history-$NAME-640.csv"
 cp "$TWO/history.csv" "$REPORT/history-$NAME-sides.csv"
 
@@ -50,10 +55,11 @@ evaluate() { # <patch.png> <report name>
   node bin/facepatch.js evaluate --detector $DETECTOR --backend "$BACKEND" --patch "$1" --json > "$REPORT/$2.json.tmp"
   mv "$REPORT/$2.json.tmp" "$REPORT/$2.json"
 }
-for EPOCH in "$IN_BUDGET" $((IN_BUDGET + 1)); do
-  SNAPSHOT=$(printf '%s/snapshots/epoch-%03d.png' "$TWO" "$EPOCH")
-  [ -f "$SNAPSHOT" ] || { echo "no snapshot $SNAPSHOT (phase-2 epoch $EPOCH): skipped" >&2; continue; }
-  evaluate "$SNAPSHOT" "$(printf '%s-sides-epoch%03d' "$NAME" "$EPOCH")"
+for EPOCH in ${EVAL_EPOCHS:-$IN_BUDGET $((IN_BUDGET + 1))}; do
+  SNAPSHOT=$(printf '%s/snapshots/epoch-%03d' "$TWO" "$EPOCH")
+  [ -f "$SNAPSHOT.png" ] || { echo "no snapshot $SNAPSHOT.png (phase-2 epoch $EPOCH): skipped" >&2; continue; }
+  evaluate "$SNAPSHOT.png" "$(printf '%s-sides-epoch%03d' "$NAME" "$EPOCH")"
+  if [ -f "$SNAPSHOT-average.png" ]; then evaluate "$SNAPSHOT-average.png" "$(printf '%s-sides-epoch%03d-average' "$NAME" "$EPOCH")"; fi
 done
 # For the record: where phase 1 alone stood.
 evaluate "$ONE/patch.png" "$(printf '%s-640-epoch%03d' "$NAME" "$PHASE1_EPOCHS")"

@@ -20,6 +20,7 @@ import { SeededRandom } from '../util/random.js';
 import { describeDifferences, differingSettings } from '../util/canonicalJson.js';
 import type { OptimizerName, OptimizerState } from './optimizer.js';
 import { PatchOptimizer } from './optimizer.js';
+import { PatchAverage, type PatchAverageState } from './patchAverage.js';
 import type { SelectionParams } from './selection/types.js';
 import { selectionRegistry } from './selection/registry.js';
 import { DEFAULT_SCORE_LOSS } from './selection/scoreLoss.js';
@@ -58,6 +59,12 @@ export interface AttackConfig {
   /** How selected samples are averaged (sampleWeighting.ts): 'sample' (the paper) or 'face'. Absent in runs saved before it existed: 'sample'. */
   sampleWeighting?: string;
   eot: EotOptions;
+  /**
+   * Decay per optimiser step of an exponential moving average of the patch, saved beside it as
+   * patch-average.png/json and in the snapshots as epoch-NNN-average (patchAverage.ts; beyond the
+   * paper). Absent or 0 = none (also runs saved before it existed).
+   */
+  patchAverageDecay?: number;
   /** Epochs whose patch is kept as a snapshot (0 = the initial patch). */
   snapshotEpochs: number[];
 }
@@ -97,6 +104,8 @@ interface Checkpoint {
   trainingImages: number;
   /** The metadata of the saved patch the run started from (see savedPatchLineage), if any. */
   initialPatch?: Record<string, unknown>;
+  /** The moving average of the patch, when config.patchAverageDecay asks for one. */
+  patchAverage?: PatchAverageState;
 }
 
 export interface AttackRunOptions {
@@ -117,6 +126,8 @@ export interface AttackRunOptions {
 
 export interface AttackResult {
   patch: Patch;
+  /** The moving average of the patch, when config.patchAverageDecay asks for one. */
+  averagePatch?: Patch;
   history: EpochRecord[];
   epochsDone: number;
   resumedFrom: number;
@@ -134,6 +145,7 @@ function resumeSettings(config: AttackConfig): Omit<AttackConfig, 'epochs' | 'sn
     lrDecayEpochs: rest.lrDecayEpochs ?? [],
     sampleWeighting: rest.sampleWeighting ?? DEFAULT_SAMPLE_WEIGHTING,
     imageSides: rest.imageSides ?? [],
+    patchAverageDecay: rest.patchAverageDecay ?? 0,
     selection: { ...rest.selection, patchOverlap: rest.selection.patchOverlap ?? 'iou', scoreLoss: rest.selection.scoreLoss ?? DEFAULT_SCORE_LOSS },
   };
 }
@@ -151,6 +163,8 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
   let history: EpochRecord[] = [];
   let epochsDone = 0;
   let initialPatch: Record<string, unknown> | undefined;
+  let average: PatchAverage | undefined;
+  const averageDecay = config.patchAverageDecay ?? 0;
 
   if (existsSync(checkpointPath)) {
     if (!options.resume) {
@@ -176,11 +190,16 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     history = saved.history;
     epochsDone = saved.epochsDone;
     initialPatch = saved.initialPatch;
+    if (averageDecay > 0) {
+      if (!saved.patchAverage) throw new InputFileError(checkpointPath, 'the checkpoint holds no patch average to continue');
+      average = PatchAverage.restore(saved.patchAverage, patch.values.length);
+    }
   } else {
     rng = new SeededRandom(config.seed);
     patch = await initPatch(config.init, size, rng);
     optimizer = PatchOptimizer.create(config.optimizer, config.lr, patch.values.length);
     initialPatch = savedPatchLineage(config.init);
+    if (averageDecay > 0) average = PatchAverage.start(averageDecay, patch.values);
     if (config.snapshotEpochs.includes(0)) await savePatch(join(outDir, 'snapshots', 'epoch-000'), patch);
   }
   const resumedFrom = epochsDone;
@@ -248,6 +267,7 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       if (batchWeight > 0) {
         for (let i = 0; i < gradientSum.length; i++) gradientSum[i] = (gradientSum[i] as number) / batchWeight;
         optimizer.step(patch.values, gradientSum, lr);
+        average?.update(patch.values);
       }
     }
     record.loss = weightSum ? lossSum / weightSum : 0;
@@ -255,8 +275,15 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
     history.push(record);
     epochsDone = epoch;
     // Patch first, then the checkpoint that points past it: a crash in between redoes one epoch.
+    const snapshot = join(outDir, 'snapshots', `epoch-${String(epoch).padStart(3, '0')}`);
     await savePatch(join(outDir, 'patch'), patch, metadata());
-    if (config.snapshotEpochs.includes(epoch)) await savePatch(join(outDir, 'snapshots', `epoch-${String(epoch).padStart(3, '0')}`), patch, metadata());
+    if (config.snapshotEpochs.includes(epoch)) await savePatch(snapshot, patch, metadata());
+    if (average) {
+      const averaged = { size: patch.size, values: average.values };
+      const averageMetadata = { ...metadata(), average: { decay: average.decay, steps: average.steps } };
+      await savePatch(join(outDir, 'patch-average'), averaged, averageMetadata);
+      if (config.snapshotEpochs.includes(epoch)) await savePatch(`${snapshot}-average`, averaged, averageMetadata);
+    }
     const checkpoint: Checkpoint = {
       format: 'facepatch-attack-checkpoint/1',
       config,
@@ -268,12 +295,13 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
       history,
       trainingImages: items.length,
       ...(initialPatch ? { initialPatch } : {}),
+      ...(average ? { patchAverage: average.save() } : {}),
     };
     writeJsonAtomic(checkpointPath, checkpoint);
     writeFileAtomic(join(outDir, 'history.csv'), historyCsv(history));
     options.onEpoch?.(record);
   }
-  return { patch, history, epochsDone, resumedFrom };
+  return { patch, ...(average ? { averagePatch: { size: patch.size, values: average.values } } : {}), history, epochsDone, resumedFrom };
 }
 
 export function historyCsv(history: readonly EpochRecord[]): string {

@@ -1,6 +1,6 @@
 // `facepatch attack`: optimise a universal patch against a detector with one of the paper's methods.
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultWiderRoot } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
 import { loadWiderFace } from '../../data/widerface/loadWiderFace.js';
@@ -57,6 +57,7 @@ interface AttackFlags extends DetectorFlags, PlacementFlags {
   eotNoise: number;
   eotScale: number;
   imageCacheMb?: number;
+  patchAverage: number;
 }
 
 /** A parser of a comma-separated list whose items each go through parseItem. */
@@ -65,6 +66,12 @@ function commaList(parseItem: (value: string) => number): (value: string) => num
 }
 const parseEpochList = commaList(parseNonNegativeInt);
 const parseSideList = commaList(parsePositiveInt);
+
+function parseAverageDecay(value: string): number {
+  const decay = parseFraction(value);
+  if (decay === 1) throw new InvalidArgumentError('expected a decay in [0, 1): 1 would never move from the initial patch');
+  return decay;
+}
 
 export function register(program: Command): void {
   const command = program
@@ -102,6 +109,7 @@ export function register(program: Command): void {
     .option('--eot-contrast <c>', 'EOT: contrast factor range 1 +- c', parseNumber, 0)
     .option('--eot-noise <std>', 'EOT: pixel noise standard deviation', parseNumber, 0)
     .option('--eot-scale <s>', 'EOT: patch scale jitter 1 +- s', parseNumber, 0)
+    .option('--patch-average <decay>', "also keep an exponential moving average of the patch over optimiser steps with this decay per step (e.g. 0.999: about the last 1,000 steps) and save it as patch-average.png/json and snapshots/epoch-NNN-average beside the patch (beyond the paper: the averaged iterate is less tied to the last images seen; it does not change the optimisation); 0 = off", parseAverageDecay, 0)
     .option('--image-cache-mb <mb>', 'memory for decoded training images kept between epochs (default: a quarter of RAM; 0 = decode every epoch)', parseNonNegativeInt);
   addDetectorOptions(command);
   addPlacementOptions(command);
@@ -152,6 +160,7 @@ export function register(program: Command): void {
         scoreLoss: flags.scoreLoss,
       },
       sampleWeighting: flags.sampleWeighting,
+      patchAverageDecay: flags.patchAverage,
       eot: { ...NO_EOT, rotationDegrees: flags.eotRotation, brightness: flags.eotBrightness, contrast: flags.eotContrast, noise: flags.eotNoise, scale: flags.eotScale },
       snapshotEpochs: flags.snapshots,
     };
@@ -175,8 +184,18 @@ export function register(program: Command): void {
     const last = result.history[result.history.length - 1];
     emit(
       cmd,
-      { out: flags.out, epochsDone: result.epochsDone, resumedFrom: result.resumedFrom, history: result.history, patch: join(flags.out, 'patch.png'), provenance },
-      () => `patch written to ${join(flags.out, 'patch.png')} after ${result.epochsDone} epochs${last ? ` (last loss ${last.loss.toFixed(4)})` : ''}`,
+      {
+        out: flags.out,
+        epochsDone: result.epochsDone,
+        resumedFrom: result.resumedFrom,
+        history: result.history,
+        patch: join(flags.out, 'patch.png'),
+        ...(result.averagePatch ? { patchAverage: join(flags.out, 'patch-average.png') } : {}),
+        provenance,
+      },
+      () =>
+        `patch written to ${join(flags.out, 'patch.png')} after ${result.epochsDone} epochs${last ? ` (last loss ${last.loss.toFixed(4)})` : ''}` +
+        (result.averagePatch ? `; its moving average to ${join(flags.out, 'patch-average.png')}` : ''),
     );
   });
 }
