@@ -151,3 +151,37 @@ test('a run started from a saved patch records that patch\'s lineage (phases), a
   const one = JSON.parse(readFileSync(join(dir, 'one-moved', 'patch.json'), 'utf8'));
   assert.equal(one.initialPatch, undefined);
 });
+
+test('--patch-average saves the moving average of the patch beside it, leaves the optimisation unchanged and resumes bit for bit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facepatch-attack-average-'));
+  const items = await makeItems(dir);
+  const detector = createToyDetector();
+  // One optimiser step per epoch (a batch of all three images), every epoch a snapshot.
+  const stepPerEpoch = { ...config, epochs: 3, batch: 3, snapshotEpochs: [0, 1, 2, 3] };
+  const averaged = { ...stepPerEpoch, patchAverageDecay: 0.6 };
+  const plain = await runAttack({ config: stepPerEpoch, detector, items, outDir: join(dir, 'plain') });
+  const full = await runAttack({ config: averaged, detector, items, outDir: join(dir, 'full') });
+  assert.deepEqual(Array.from(full.patch.values), Array.from(plain.patch.values));
+  assert.equal(plain.averagePatch, undefined);
+  assert.ok(!existsSync(join(dir, 'plain', 'patch-average.json')));
+  // The average, replayed from the per-epoch snapshots in float32 as the run stores it.
+  const snapshots = await Promise.all([0, 1, 2, 3].map((e) => loadPatch(join(dir, 'full', 'snapshots', `epoch-00${e}.json`))));
+  const expected = Float32Array.from(snapshots[0]!.values);
+  for (const step of snapshots.slice(1)) for (let i = 0; i < expected.length; i++) expected[i] = expected[i]! + 0.4 * (step.values[i]! - expected[i]!);
+  assert.deepEqual(Array.from(full.averagePatch!.values), Array.from(expected));
+  const saved = JSON.parse(readFileSync(join(dir, 'full', 'patch-average.json'), 'utf8'));
+  assert.deepEqual(saved.average, { decay: 0.6, steps: 3 });
+  assert.deepEqual(Array.from((await loadPatch(join(dir, 'full', 'patch-average.json'))).values), Array.from(expected));
+  assert.ok(existsSync(join(dir, 'full', 'snapshots', 'epoch-002-average.png')));
+  assert.ok(!existsSync(join(dir, 'full', 'snapshots', 'epoch-000-average.json')), 'epoch 0 has nothing averaged yet');
+  // Killed after one epoch and resumed: the same average; a run with another decay cannot resume it.
+  await runAttack({ config: averaged, detector, items, outDir: join(dir, 'resumed'), stopAfterEpochs: 1 });
+  await assert.rejects(runAttack({ config: { ...averaged, patchAverageDecay: 0.9 }, detector, items, outDir: join(dir, 'resumed'), resume: true }), /settings differ.*patchAverageDecay/);
+  const resumed = await runAttack({ config: averaged, detector, items, outDir: join(dir, 'resumed'), resume: true });
+  assert.deepEqual(Array.from(resumed.averagePatch!.values), Array.from(expected));
+  // A run saved without an average resumes as one without (the setting absent = 0).
+  await runAttack({ config: stepPerEpoch, detector, items, outDir: join(dir, 'plain-resume'), stopAfterEpochs: 1 });
+  await assert.rejects(runAttack({ config: averaged, detector, items, outDir: join(dir, 'plain-resume'), resume: true }), /settings differ.*patchAverageDecay/);
+  const plainResumed = await runAttack({ config: { ...stepPerEpoch, patchAverageDecay: 0 }, detector, items, outDir: join(dir, 'plain-resume'), resume: true });
+  assert.deepEqual(Array.from(plainResumed.patch.values), Array.from(plain.patch.values));
+});

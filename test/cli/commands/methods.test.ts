@@ -30,3 +30,12 @@ test('attack refuses an unknown score loss and names the valid ones', () => {
   assert.match(r.stderr, /hinge/);
   assert.match(r.stderr, /log-background, log-score|"log-background", "log-score"/);
 });
+
+test('attack refuses a patch-average decay of 1 or outside [0, 1], saying why', () => {
+  const one = runCli(['attack', '--out', '/tmp/never-written', '--patch-average', '1']);
+  assert.notEqual(one.status, 0);
+  assert.match(one.stderr, /--patch-average.*1 would never move from the initial patch/);
+  const negative = runCli(['attack', '--out', '/tmp/never-written', '--patch-average', '-0.1']);
+  assert.notEqual(negative.status, 0);
+  assert.match(negative.stderr, /expected a number in \[0, 1\], got "-0.1"/);
+});
