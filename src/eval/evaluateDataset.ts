@@ -1,6 +1,7 @@
 // Scores a detection source over a dataset with WIDER FACE evaluation ground truth, or, for a split
 // without it (train), over every annotated face as the All subset alone.
-import type { Dataset, DatasetImage, SubsetName } from '../data/types.js';
+import type { Dataset, DatasetImage } from '../data/types.js';
+import { allFacesSubsets } from '../data/widerface/subsetMembership.js';
 import { FacepatchError } from '../util/errors.js';
 import type { DetectionSource } from './detectionSource.js';
 import { evaluateDetections } from './evaluateDetections.js';
@@ -20,11 +21,6 @@ export interface EvaluateDatasetOptions {
    * lacking membership is an error.
    */
   allFacesOnly?: boolean;
-}
-
-/** The membership of an image scored on All alone: every face kept, Easy/Medium/Hard empty. */
-export function allFacesSubsets(faceCount: number): Record<SubsetName, number[]> {
-  return { easy: [], medium: [], hard: [], all: Array.from({ length: faceCount }, (_, i) => i) };
 }
 
 export interface DatasetEvaluation {

@@ -4,7 +4,7 @@
 import type { FaceDetector } from '../detectors/types.js';
 import { type TrainingItem } from '../attacks/trainingSet.js';
 import { toOriginalPixels } from '../data/images/scaledImage.js';
-import { allFacesSubsets } from '../eval/evaluateDataset.js';
+import { allFacesSubsets } from '../data/widerface/subsetMembership.js';
 import { evaluateDetections } from '../eval/evaluateDetections.js';
 import type { EvaluationImage, EvaluationResult } from '../eval/types.js';
 import { detectOnImage, loadPatchedImage, type PatchSetting } from './patchedDetection.js';

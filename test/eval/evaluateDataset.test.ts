@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset, DatasetImage } from '../../src/data/types.js';
 import type { DetectionSource } from '../../src/eval/detectionSource.js';
-import { allFacesSubsets, evaluateDataset } from '../../src/eval/evaluateDataset.js';
+import { allFacesSubsets } from '../../src/data/widerface/subsetMembership.js';
+import { evaluateDataset } from '../../src/eval/evaluateDataset.js';
 
 test('evaluateDataset hints each next image to the source before awaiting the current one', async () => {
   const face = { box: { x: 0, y: 0, w: 10, h: 10 }, blur: 0, expression: 0, illumination: 0, invalid: 0, occlusion: 0, pose: 0 };

@@ -1,7 +1,7 @@
 // `facepatch evaluate`: scores detections against WIDER FACE val with the official protocol and
-// the paper's metrics (train, without Easy/Medium/Hard ground truth, on All alone). The detections come from a DetectionSource chosen from the flags: a stored
-// submission folder (--detections), or a detector run on clean or patched images (--detector,
-// --patch none|noise|<file>).
+// the paper's metrics (train, which has no Easy/Medium/Hard ground truth, on All alone). The
+// detections come from a DetectionSource chosen from the flags: a stored submission folder
+// (--detections), or a detector run on clean or patched images (--detector, --patch none|noise|<file>).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultWiderRoot } from '../../config/paths.js';
 import { makeProvenance } from '../../config/provenance.js';
@@ -154,7 +154,7 @@ function falsePositivesReport({ falsePositives, delta }: EvaluationResult): stri
 export function register(program: Command): void {
   const evaluate = program
     .command('evaluate')
-    .description('score detections against WIDER FACE val: precision/recall at delta, official AP, AF_beta and the attack criteria, per Easy/Medium/Hard/All')
+    .description('score detections against WIDER FACE val: precision/recall at delta, official AP, AF_beta and the attack criteria, per Easy/Medium/Hard/All (train: All alone)')
     .option('--detections <dir>', 'a WIDER submission folder: <dir>/<event>/<image>.txt')
     .option('--root <dir>', 'WIDER FACE root in the official layout', defaultWiderRoot())
     .addOption(
@@ -208,12 +208,10 @@ export function register(program: Command): void {
         betas: result.betas,
         subsets: scored,
         atDelta: scoredOnly(result.atDelta, scored),
-        criteria: allFacesOnly
-          ? {
-              criterion1: { facesDetected: scoredOnly(result.criteria.criterion1.facesDetected, scored), faces: scoredOnly(result.criteria.criterion1.faces, scored) },
-              criterion2: result.criteria.criterion2,
-            }
-          : result.criteria,
+        criteria: {
+          criterion1: { facesDetected: scoredOnly(result.criteria.criterion1.facesDetected, scored), faces: scoredOnly(result.criteria.criterion1.faces, scored) },
+          criterion2: result.criteria.criterion2,
+        },
         falsePositives: {
           byKind: countFalsePositiveKinds(result.falsePositives),
           list: result.falsePositives.map(({ image, detection, kind, face, faceIoU }) => ({

@@ -40,6 +40,14 @@ export interface SubsetMembership {
   warnings: string[];
 }
 
+/**
+ * The membership of an image scored on All alone: every face kept, Easy/Medium/Hard empty. The
+ * starting point of the official membership, and the whole of it for train and photo folders.
+ */
+export function allFacesSubsets(faceCount: number): Record<SubsetName, number[]> {
+  return { easy: [], medium: [], hard: [], all: Array.from({ length: faceCount }, (_, i) => i) };
+}
+
 /** The subsets of each image's faces (0-based indices into `faces`; 'all' keeps every face). */
 export function subsetMembership(
   images: readonly Pick<DatasetImage, 'id' | 'event' | 'path' | 'faces'>[],
@@ -49,7 +57,7 @@ export function subsetMembership(
   const warnings: string[] = [];
   const subsets = images.map((image) => {
     const name = basename(image.path).replace(/\.[^.]+$/, '');
-    const record: Record<SubsetName, number[]> = { easy: [], medium: [], hard: [], all: image.faces.map((_, k) => k) };
+    const record = allFacesSubsets(image.faces.length);
     for (const [subset, truth] of groundTruths) {
       const entry = truth.images.get(evalImageKey(image.event, name));
       if (!entry) {
