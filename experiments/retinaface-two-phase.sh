@@ -17,6 +17,9 @@
 # (attack --patch-average) and evaluates its snapshots beside the last iterates. It does not change
 # the optimisation, so a run that copies an earlier run's phase-1 folder under its own TAG replays
 # that run's phase 2 exactly (session 14). EVAL_EPOCHS overrides the phase-2 epochs evaluated.
+# PHASE2_EOT_SCALE (e.g. 0.1; default 0 = off) jitters the pasted patch's side by 1 +- s in phase 2
+# (attack --eot-scale; session 15: the near-face box shows at patch scales 0.95-1.0 and not at 0.85
+# or 1.1, so a patch trained over a range of scales may lose it).
 #   SEED=4 PHASE1_EPOCHS=8 PHASE2_EPOCHS=4 BUDGET=3160 bash experiments/retinaface-two-phase.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +32,7 @@ BUDGET="${BUDGET:-3160}"
 TAG="${TAG:-s11-}"
 SCORE_LOSS="${SCORE_LOSS:-log-score}"
 PHASE2_AVERAGE="${PHASE2_AVERAGE:-0}"
+PHASE2_EOT_SCALE="${PHASE2_EOT_SCALE:-0}"
 DETECTOR=retinaface-mobilenet0.25
 REPORT=reports/$DETECTOR/two-phase
 NAME=${TAG}p${PHASE1_EPOCHS}-seed$SEED
@@ -42,7 +46,7 @@ resume() { if [ -f "$1/checkpoint.json" ]; then echo --resume; fi; }
 node bin/facepatch.js attack "${COMMON[@]}" --max-side 640 --epochs "$PHASE1_EPOCHS" \
   --snapshots "$PHASE1_EPOCHS" --out "$ONE" $(resume "$ONE")
 node bin/facepatch.js attack "${COMMON[@]}" --image-sides "$IMAGE_SIDES" --epochs "$PHASE2_EPOCHS" \
-  --init "$ONE/patch.json" --patch-average "$PHASE2_AVERAGE" --snapshots "$(seq -s, 1 "$PHASE2_EPOCHS")" --out "$TWO" $(resume "$TWO")
+  --init "$ONE/patch.json" --patch-average "$PHASE2_AVERAGE" --eot-scale "$PHASE2_EOT_SCALE" --snapshots "$(seq -s, 1 "$PHASE2_EPOCHS")" --out "$TWO" $(resume "$TWO")
 cp "$ONE/history.csv" "$REPORT/history-$NAME-640.csv"
 cp "$TWO/history.csv" "$REPORT/history-$NAME-sides.csv"
 

@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaceDetector } from '../detectors/types.js';
 import { imageToTensor } from '../data/images/imageTensor.js';
-import { buildPastePlan } from '../patch/paste.js';
+import { buildPastePlan, jitteredPatchBox } from '../patch/paste.js';
 import type { PatchLocation, PartMask } from '../patch/placement.js';
-import { placePatches, placementBox } from '../patch/placement.js';
+import { placePatches } from '../patch/placement.js';
 import type { EotOptions } from '../patch/photometric.js';
 import { drawJitter, drawPhotometric, eotEnabled, NO_EOT } from '../patch/photometric.js';
 import type { Patch } from '../patch/patchFile.js';
@@ -243,7 +243,8 @@ export async function runAttack(options: AttackRunOptions): Promise<AttackResult
           const g = imageGradient(detector, patch.values, size, {
             image: tensor,
             faces,
-            patchBoxes: placements.map(placementBox),
+            // The selection's patch boxes follow the jittered patches (EOT scale/rotation).
+            patchBoxes: placements.map((p, i) => jitteredPatchBox(p, jitter?.[i])),
             plan,
             photometric,
           }, strategy, config.selection, eot, weighting);

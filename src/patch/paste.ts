@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PartMask, PatchPlacement } from './placement.js';
 import { isMaskedOut } from './placement.js';
+import type { Box } from '../util/geometry.js';
 
 /** Per-placement geometric jitter (expectation over transformation); identity by default. */
 export interface PlacementJitter {
@@ -13,6 +14,14 @@ export interface PlacementJitter {
   rotation?: number;
   /** Multiplies the pasted side. */
   scale?: number;
+}
+
+/** The axis-aligned box a jittered patch covers: its scaled square, widened by the rotation. */
+export function jitteredPatchBox(placement: PatchPlacement, jitter: PlacementJitter = {}): Box {
+  const size = placement.size * (jitter.scale ?? 1);
+  const angle = jitter.rotation ?? 0;
+  const side = size * (Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle)));
+  return { x: placement.cx - side / 2, y: placement.cy - side / 2, w: side, h: side };
 }
 
 export interface PastePlan {
