@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { buildPastePlan, pastePatch } from '../../src/patch/paste.js';
+import { buildPastePlan, jitteredPatchBox, pastePatch } from '../../src/patch/paste.js';
 import type { PatchPlacement } from '../../src/patch/placement.js';
 
 // A deterministic pseudo-random generator so the test data is reproducible.
@@ -108,4 +108,24 @@ test('pasting leaks no tensors', () => {
   const before = tf.memory().numTensors;
   for (let i = 0; i < 20; i++) pastePatch(image, patch, [plan]).dispose();
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('jitteredPatchBox bounds exactly the pixels a jittered patch covers', () => {
+  const placement: PatchPlacement = { faceIndex: 0, cx: 30.5, cy: 28, size: 20 };
+  for (const jitter of [{}, { scale: 0.7 }, { scale: 1.2, rotation: 0.3 }, { rotation: Math.PI / 4 }]) {
+    const box = jitteredPatchBox(placement, jitter);
+    const plan = buildPastePlan(60, 64, 8, [placement], { jitter: [jitter] });
+    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (let p = 0; p < plan.source.length; p++) {
+      if ((plan.source[p] as number) < 60 * 64) continue;
+      const x = (p % 64) + 0.5;
+      const y = Math.floor(p / 64) + 0.5;
+      [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
+    }
+    // Covered pixel centres lie inside the box and reach its edges within a pixel.
+    const side = 20 * (jitter.scale ?? 1) * (Math.abs(Math.cos(jitter.rotation ?? 0)) + Math.abs(Math.sin(jitter.rotation ?? 0)));
+    assert.ok(Math.abs(box.w - side) < 1e-9 && box.w === box.h, `side ${box.w} for ${JSON.stringify(jitter)}`);
+    assert.ok(minX >= box.x && maxX <= box.x + box.w && minY >= box.y && maxY <= box.y + box.h, JSON.stringify({ jitter, box, minX, maxX, minY, maxY }));
+    assert.ok(minX - box.x < 1.5 && box.x + box.w - maxX < 1.5 && minY - box.y < 1.5 && box.y + box.h - maxY < 1.5, JSON.stringify({ jitter, box, minX, maxX, minY, maxY }));
+  }
 });
