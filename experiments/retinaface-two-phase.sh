@@ -9,6 +9,8 @@
 #     had the box after phase 2's epoch 3, seed 4 did not; README "Session 11".)
 # Both phases use the same seed, --sample-weighting face-patch and --patch-overlap anchor-inside, and
 # SCORE_LOSS (log-score, the paper's; session 13 tried log-background with TAG=s13-bg-).
+# BUDGET is the reference's 1,080 s scaled to this machine: `bash experiments/calibrate-budget.sh`
+# prints it. The default, 3160, is session 9's calibration, kept through session 14; session 15 measured 1706.
 # The budget counts the epoch seconds of both phases (history.csv); the phase-2 epoch evaluated is
 # the last one whose cumulative time fits in BUDGET, then the next one, chosen by wall clock alone.
 # PHASE2_EPOCHS is at least what fits in the budget (session 12: 4 on a faster day; session 11 ran 3):
