@@ -16,7 +16,10 @@ export interface PlacementJitter {
   scale?: number;
 }
 
-/** The axis-aligned box a jittered patch covers: its scaled square, widened by the rotation. */
+/**
+ * The axis-aligned box a jittered patch covers: its scaled square, widened by the rotation
+ * (placementBox's box when nothing is jittered). buildPastePlan scans it.
+ */
 export function jitteredPatchBox(placement: PatchPlacement, jitter: PlacementJitter = {}): Box {
   const size = placement.size * (jitter.scale ?? 1);
   const angle = jitter.rotation ?? 0;
@@ -65,8 +68,9 @@ export function buildPastePlan(
     const angle = jitter.rotation ?? 0;
     const cos = Math.cos(angle);
     const sin = Math.sin(angle);
-    // Bounding box of the (possibly rotated) square, clipped at the image borders.
-    const reach = (size / 2) * (Math.abs(cos) + Math.abs(sin));
+    // Bounding box of the (possibly rotated) square, clipped at the image borders: the same box
+    // the attack's sample selection takes for this patch.
+    const reach = jitteredPatchBox(placement, jitter).w / 2;
     const x0 = Math.max(0, Math.floor(placement.cx - reach));
     const x1 = Math.min(width - 1, Math.ceil(placement.cx + reach));
     const y0 = Math.max(0, Math.floor(placement.cy - reach));
