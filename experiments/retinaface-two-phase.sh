@@ -22,6 +22,9 @@
 # PHASE2_EOT_SCALE (e.g. 0.1; default 0 = off) jitters the pasted patch's side by 1 +- s in phase 2
 # (attack --eot-scale; session 15: the near-face box shows at patch scales 0.95-1.0 and not at 0.85
 # or 1.1, so a patch trained over a range of scales may lose it).
+# PHASE2_WEIGHTING and PHASE2_SCORE_LOSS (default face-patch and SCORE_LOSS) change phase 2's sample
+# weighting and score loss alone (session 16: face-patch-top with log-background, so each face pulls
+# hardest on its most confident box, replayed on copied phase-1 folders).
 #   SEED=4 PHASE1_EPOCHS=8 PHASE2_EPOCHS=4 BUDGET=3160 bash experiments/retinaface-two-phase.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,19 +38,23 @@ TAG="${TAG:-s11-}"
 SCORE_LOSS="${SCORE_LOSS:-log-score}"
 PHASE2_AVERAGE="${PHASE2_AVERAGE:-0}"
 PHASE2_EOT_SCALE="${PHASE2_EOT_SCALE:-0}"
+PHASE2_WEIGHTING="${PHASE2_WEIGHTING:-face-patch}"
+PHASE2_SCORE_LOSS="${PHASE2_SCORE_LOSS:-$SCORE_LOSS}"
 DETECTOR=retinaface-mobilenet0.25
 REPORT=reports/$DETECTOR/two-phase
 NAME=${TAG}p${PHASE1_EPOCHS}-seed$SEED
 ONE=runs/rf-2p-$NAME-640
 TWO=runs/rf-2p-$NAME-sides
 COMMON=(--detector $DETECTOR --backend "$BACKEND" --method combination --split train --lr 0.01 --seed "$SEED"
-  --sample-weighting face-patch --patch-overlap anchor-inside --score-loss "$SCORE_LOSS")
+  --patch-overlap anchor-inside)
+PHASE1=(--sample-weighting face-patch --score-loss "$SCORE_LOSS")
+PHASE2=(--sample-weighting "$PHASE2_WEIGHTING" --score-loss "$PHASE2_SCORE_LOSS")
 mkdir -p "$REPORT"
 resume() { if [ -f "$1/checkpoint.json" ]; then echo --resume; fi; }
 
-node bin/facepatch.js attack "${COMMON[@]}" --max-side 640 --epochs "$PHASE1_EPOCHS" \
+node bin/facepatch.js attack "${COMMON[@]}" "${PHASE1[@]}" --max-side 640 --epochs "$PHASE1_EPOCHS" \
   --snapshots "$PHASE1_EPOCHS" --out "$ONE" $(resume "$ONE")
-node bin/facepatch.js attack "${COMMON[@]}" --image-sides "$IMAGE_SIDES" --epochs "$PHASE2_EPOCHS" \
+node bin/facepatch.js attack "${COMMON[@]}" "${PHASE2[@]}" --image-sides "$IMAGE_SIDES" --epochs "$PHASE2_EPOCHS" \
   --init "$ONE/patch.json" --patch-average "$PHASE2_AVERAGE" --eot-scale "$PHASE2_EOT_SCALE" --snapshots "$(seq -s, 1 "$PHASE2_EPOCHS")" --out "$TWO" $(resume "$TWO")
 cp "$ONE/history.csv" "$REPORT/history-$NAME-640.csv"
 cp "$TWO/history.csv" "$REPORT/history-$NAME-sides.csv"

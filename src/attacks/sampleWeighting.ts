@@ -5,7 +5,9 @@
 // small faces count as much as large ones; samples on neither keep weight 1 each. `face-patch`
 // also keeps a patch's own small anchors (the faces a patch may draw inside itself, which
 // `--patch-overlap anchor-inside` selects) out of the group of the face under the patch, where
-// they would take most of that face's unit of weight.
+// they would take most of that face's unit of weight. `face-patch-top` shares each unit by the
+// softmax of the samples' logits instead of equally: a face counts as found at delta = 0.99 by its
+// most confident box alone, and an equal share leaves that box a sliver of the face's pull.
 import { gatherAnchors, matchAnchorsToBoxes } from './anchorOverlap.js';
 import type { SelectionInput } from './selection/types.js';
 import { Registry } from '../util/registry.js';
@@ -32,11 +34,22 @@ export const perFaceWeighting: SampleWeighting = {
   weights: (input, selected) => weightsOfGroups(faceOrPatchGroups(input, selected)),
 };
 
-/** Each group's samples share a total weight of 1; a sample in no group (undefined) weighs 1. */
-function weightsOfGroups(group: readonly (string | undefined)[]): Float32Array {
-  const groupSizes = new Map<string, number>();
-  for (const g of group) if (g !== undefined) groupSizes.set(g, (groupSizes.get(g) ?? 0) + 1);
-  return Float32Array.from(group, (g) => (g === undefined ? 1 : 1 / (groupSizes.get(g) as number)));
+/**
+ * Each group's samples share a total weight of 1, equally or, given logits, by their softmax
+ * within the group; a sample in no group (undefined) weighs 1.
+ */
+function weightsOfGroups(group: readonly (string | undefined)[], logits?: Float64Array): Float32Array {
+  // Shift by each group's largest logit so the exponentials cannot overflow.
+  const top = new Map<string, number>();
+  group.forEach((g, j) => {
+    if (g !== undefined) top.set(g, Math.max(top.get(g) ?? -Infinity, logits ? (logits[j] as number) : 0));
+  });
+  const share = group.map((g, j) => (g === undefined ? 1 : Math.exp((logits ? (logits[j] as number) : 0) - (top.get(g) as number))));
+  const totals = new Map<string, number>();
+  group.forEach((g, j) => {
+    if (g !== undefined) totals.set(g, (totals.get(g) ?? 0) + (share[j] as number));
+  });
+  return Float32Array.from(group, (g, j) => (g === undefined ? 1 : (share[j] as number) / (totals.get(g) as number)));
 }
 
 /** An anchor with more than this fraction of its area on a patch counts as the patch's, not its face's. */
@@ -47,6 +60,21 @@ export const perFaceAndPatchWeighting: SampleWeighting = {
   description: `as face, but a sample with more than ${MOSTLY_INSIDE_PATCH} of its anchor on a patch belongs to that patch, not to the face under it`,
   weights: (input, selected) => weightsOfGroups(faceOrPatchGroups(input, selected, MOSTLY_INSIDE_PATCH)),
 };
+
+export const perFaceAndPatchTopWeighting: SampleWeighting = {
+  name: 'face-patch-top',
+  description: 'as face-patch, but each group shares its unit by the softmax of the logits (the odds S/(1-S)), so each face pulls hardest on its most confident sample, the one the metrics at delta = 0.99 count',
+  weights: (input, selected) => weightsOfGroups(faceOrPatchGroups(input, selected, MOSTLY_INSIDE_PATCH), logitsOf(input.scores, selected)),
+};
+
+/** Logits log(S / (1 - S)) of the selected scores, with S kept within (0, 1) so saturated scores stay finite. */
+function logitsOf(scores: Float32Array, selected: Int32Array): Float64Array {
+  const floor = 1e-7;
+  return Float64Array.from(selected, (i) => {
+    const s = Math.min(Math.max(scores[i] as number, floor), 1 - floor);
+    return Math.log(s) - Math.log(1 - s);
+  });
+}
 
 /**
  * The group of each selected sample: the face it overlaps most, else the patch it overlaps most,
@@ -72,4 +100,4 @@ export const DEFAULT_SAMPLE_WEIGHTING = perSampleWeighting.name;
 
 /** `--sample-weighting` choices by name. */
 export const sampleWeightingRegistry = new Registry<SampleWeighting>('sample weighting');
-for (const weighting of [perSampleWeighting, perFaceWeighting, perFaceAndPatchWeighting]) sampleWeightingRegistry.register(weighting.name, weighting);
+for (const weighting of [perSampleWeighting, perFaceWeighting, perFaceAndPatchWeighting, perFaceAndPatchTopWeighting]) sampleWeightingRegistry.register(weighting.name, weighting);

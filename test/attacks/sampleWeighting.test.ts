@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { perFaceAndPatchWeighting, perFaceWeighting, perSampleWeighting, sampleWeightingRegistry } from '../../src/attacks/sampleWeighting.js';
+import { perFaceAndPatchTopWeighting, perFaceAndPatchWeighting, perFaceWeighting, perSampleWeighting, sampleWeightingRegistry } from '../../src/attacks/sampleWeighting.js';
 
 // Anchors as x1, y1, x2, y2: three on a large face, one on a small face, one on the small face's
 // patch only (above the face), one on nothing.
@@ -47,7 +47,22 @@ test('face-patch weighting gives the anchors mostly inside a patch their own uni
   assert.deepEqual([...perFaceAndPatchWeighting.weights(input, selected)], [...perFaceWeighting.weights(input, selected)]);
 });
 
+test('face-patch-top shares each unit by the softmax of the logits, so the most confident sample takes most of it', () => {
+  // Logits of the large face's three samples: log 9 (S 0.9), 0 (S 0.5), log 99 (S 0.99); the
+  // small face, its patch and the lone sample keep 1 each, whatever their scores.
+  const scores = Float32Array.from([0.9, 0.5, 0.99, 0.7, 0.6, 0.999, 0]);
+  const w = perFaceAndPatchTopWeighting.weights({ ...input, scores }, selected);
+  const odds = [9, 1, 99];
+  const total = odds.reduce((a, b) => a + b, 0);
+  [...odds.map((o) => o / total), 1, 1, 1].forEach((e, i) => assert.ok(Math.abs((w[i] as number) - e) < 1e-6, `sample ${i}: ${w[i]} vs ${e}`));
+  // Equal scores give face-patch's equal shares; a saturated score stays finite and takes the unit.
+  const flat = perFaceAndPatchTopWeighting.weights({ ...input, scores: new Float32Array(7).fill(0.8) }, selected);
+  assert.deepEqual([...flat], [...perFaceAndPatchWeighting.weights(input, selected)]);
+  const saturated = perFaceAndPatchTopWeighting.weights({ ...input, scores: Float32Array.from([1, 0.5, 0.5, 1, 1, 1, 1]) }, selected);
+  assert.ok(Math.abs((saturated[0] as number) - 1) < 1e-6 && (saturated[1] as number) < 1e-6, `saturated: ${[...saturated]}`);
+});
+
 test('the registry lists the weightings and names the valid ones for an unknown name', () => {
-  assert.deepEqual(sampleWeightingRegistry.names(), ['face', 'face-patch', 'sample']);
-  assert.throws(() => sampleWeightingRegistry.get('pixel'), /face.*face-patch.*sample/);
+  assert.deepEqual(sampleWeightingRegistry.names(), ['face', 'face-patch', 'face-patch-top', 'sample']);
+  assert.throws(() => sampleWeightingRegistry.get('pixel'), /face.*face-patch.*face-patch-top.*sample/);
 });
