@@ -35,21 +35,16 @@ export const perFaceWeighting: SampleWeighting = {
 };
 
 /**
- * Each group's samples share a total weight of 1, equally or, given logits, by their softmax
- * within the group; a sample in no group (undefined) weighs 1.
+ * Each group's samples share a total weight of 1, equally or in proportion to `shares`; a sample
+ * in no group (undefined) weighs 1.
  */
-function weightsOfGroups(group: readonly (string | undefined)[], logits?: Float64Array): Float32Array {
-  // Shift by each group's largest logit so the exponentials cannot overflow.
-  const top = new Map<string, number>();
-  group.forEach((g, j) => {
-    if (g !== undefined) top.set(g, Math.max(top.get(g) ?? -Infinity, logits ? (logits[j] as number) : 0));
-  });
-  const share = group.map((g, j) => (g === undefined ? 1 : Math.exp((logits ? (logits[j] as number) : 0) - (top.get(g) as number))));
+function weightsOfGroups(group: readonly (string | undefined)[], shares?: Float64Array): Float32Array {
+  const shareOf = (j: number) => (shares ? (shares[j] as number) : 1);
   const totals = new Map<string, number>();
   group.forEach((g, j) => {
-    if (g !== undefined) totals.set(g, (totals.get(g) ?? 0) + (share[j] as number));
+    if (g !== undefined) totals.set(g, (totals.get(g) ?? 0) + shareOf(j));
   });
-  return Float32Array.from(group, (g, j) => (g === undefined ? 1 : (share[j] as number) / (totals.get(g) as number)));
+  return Float32Array.from(group, (g, j) => (g === undefined ? 1 : shareOf(j) / (totals.get(g) as number)));
 }
 
 /** An anchor with more than this fraction of its area on a patch counts as the patch's, not its face's. */
@@ -64,15 +59,18 @@ export const perFaceAndPatchWeighting: SampleWeighting = {
 export const perFaceAndPatchTopWeighting: SampleWeighting = {
   name: 'face-patch-top',
   description: 'as face-patch, but each group shares its unit by the softmax of the logits (the odds S/(1-S)), so each face pulls hardest on its most confident sample, the one the metrics at delta = 0.99 count',
-  weights: (input, selected) => weightsOfGroups(faceOrPatchGroups(input, selected, MOSTLY_INSIDE_PATCH), logitsOf(input.scores, selected)),
+  weights: (input, selected) => weightsOfGroups(faceOrPatchGroups(input, selected, MOSTLY_INSIDE_PATCH), oddsOf(input.scores, selected)),
 };
 
-/** Logits log(S / (1 - S)) of the selected scores, with S kept within (0, 1) so saturated scores stay finite. */
-function logitsOf(scores: Float32Array, selected: Int32Array): Float64Array {
+/**
+ * The odds S / (1 - S) of the selected scores: shares in proportion to them are the softmax of the
+ * logits. S is kept within [1e-7, 1 - 1e-7], so the odds stay finite (at most 1e7).
+ */
+function oddsOf(scores: Float32Array, selected: Int32Array): Float64Array {
   const floor = 1e-7;
   return Float64Array.from(selected, (i) => {
     const s = Math.min(Math.max(scores[i] as number, floor), 1 - floor);
-    return Math.log(s) - Math.log(1 - s);
+    return s / (1 - s);
   });
 }
 
