@@ -23,8 +23,9 @@
 # (attack --eot-scale; session 15: the near-face box shows at patch scales 0.95-1.0 and not at 0.85
 # or 1.1, so a patch trained over a range of scales may lose it).
 # PHASE2_WEIGHTING and PHASE2_SCORE_LOSS (default face-patch and SCORE_LOSS) change phase 2's sample
-# weighting and score loss alone (session 16: face-patch-top with log-background, so each face pulls
-# hardest on its most confident box, replayed on copied phase-1 folders).
+# weighting and score loss alone. Session 16: PHASE2_SCORE_LOSS=log-background left 49-104 faces
+# where the plain phase 2 of the same phase 1 left 83-149 (three draws); PHASE2_WEIGHTING=face-patch-top
+# on top of it added nothing. The defaults stay as they were, so earlier sessions' commands still replay.
 #   SEED=4 PHASE1_EPOCHS=8 PHASE2_EPOCHS=4 BUDGET=3160 bash experiments/retinaface-two-phase.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
