@@ -7,7 +7,7 @@ test('methods lists the four methods, the sample weightings and the score losses
   assert.equal(r.status, 0, r.stderr);
   const document = JSON.parse(r.stdout);
   assert.deepEqual(document.methods.map((m: { name: string }) => m.name), ['combination', 'iou', 'score', 'score-focal']);
-  assert.deepEqual(document.sampleWeightings.map((w: { name: string }) => w.name), ['face', 'face-patch', 'sample']);
+  assert.deepEqual(document.sampleWeightings.map((w: { name: string }) => w.name), ['face', 'face-patch', 'face-patch-top', 'sample']);
   assert.deepEqual(document.scoreLosses.map((l: { name: string }) => l.name), ['log-background', 'log-score']);
   assert.equal(document.defaults.scoreLoss, 'log-score');
   const human = runCli(['methods']);
@@ -21,7 +21,7 @@ test('attack refuses an unknown sample weighting and names the valid ones', () =
   const r = runCli(['attack', '--out', '/tmp/never-written', '--sample-weighting', 'pixel']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /pixel/);
-  assert.match(r.stderr, /face, face-patch, sample|"face", "face-patch", "sample"/);
+  assert.match(r.stderr, /face, face-patch, face-patch-top, sample|"face", "face-patch", "face-patch-top", "sample"/);
 });
 
 test('attack refuses an unknown score loss and names the valid ones', () => {
