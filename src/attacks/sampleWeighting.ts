@@ -10,6 +10,7 @@
 // most confident box alone, and an equal share leaves that box a sliver of the face's pull.
 import { gatherAnchors, matchAnchorsToBoxes } from './anchorOverlap.js';
 import type { SelectionInput } from './selection/types.js';
+import { SCORE_FLOOR } from './selection/scoreLoss.js';
 import { Registry } from '../util/registry.js';
 
 export interface SampleWeighting {
@@ -64,12 +65,11 @@ export const perFaceAndPatchTopWeighting: SampleWeighting = {
 
 /**
  * The odds S / (1 - S) of the selected scores: shares in proportion to them are the softmax of the
- * logits. S is kept within [1e-7, 1 - 1e-7], so the odds stay finite (at most 1e7).
+ * logits. S and 1 - S are clamped to the score losses' floor, so the odds stay finite (at most 1e7).
  */
 function oddsOf(scores: Float32Array, selected: Int32Array): Float64Array {
-  const floor = 1e-7;
   return Float64Array.from(selected, (i) => {
-    const s = Math.min(Math.max(scores[i] as number, floor), 1 - floor);
+    const s = Math.min(Math.max(scores[i] as number, SCORE_FLOOR), 1 - SCORE_FLOOR);
     return s / (1 - s);
   });
 }
